@@ -1,0 +1,45 @@
+# The workbook's commands. A newcomer needs two:
+#   make demo   set up, release the assignments, build answer keys, grade the example class
+#   make test   set up, then run every test
+# Each creates the virtual environment .venv/ first when it is missing or out of date.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# nbgrader runs some helpers (alembic, jupyter) by name: find the ones of the venv first.
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: demo test setup release keys grade lab clean
+
+demo: $(STAMP)
+	$(BIN)/python -m nncourse demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "error: the workbook needs Python 3.11; run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	touch $@
+
+release: $(STAMP)
+	$(BIN)/python -m nncourse release
+
+keys: $(STAMP)
+	$(BIN)/python -m nncourse keys
+
+grade: $(STAMP)
+	$(BIN)/python -m nncourse grade
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab
+
+clean:
+	rm -rf answer_keys reports gradebook.db autograded/*/ feedback/*/ submitted/*/

@@ -1,0 +1,35 @@
+"""nbgrader configuration of the workbook: only the settings it uses, each with its reason."""
+
+import os
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
+                                    Execute, GetGrades, IgnorePattern, LimitOutput,
+                                    SaveAutoGrades)
+
+from nncourse.grading.preprocessor import CompareWithKey
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The course folders (source/, release/, submitted/, autograded/, feedback/) sit next to this file,
+# whatever the working directory of the command.
+c.CourseDirectory.root = HERE
+# One name for the gradebook and the exchange.
+c.CourseDirectory.course_id = "nn-workbook"
+
+# Verdicts are reached outside the student's kernel: CompareWithKey runs right after Execute and
+# before SaveAutoGrades, replacing each test cell's outputs with its comparison against the key.
+c.Autograde.autograde_preprocessors = [
+    Execute, CompareWithKey, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+]
+# Answer keys live outside every folder that nbgrader copies to students.
+c.CompareWithKey.key_directory = os.path.join(HERE, "answer_keys")
+# A student who deletes a graded cell gets it back (and scores 0 on it) rather than losing it silently.
+c.OverwriteCells.add_missing_cells = True
+# Grading always uses the course's own kernel, whatever the submitted notebook's metadata says.
+c.Execute.kernel_name = "python3"
+
+# Feedback shows the verdicts but never the hidden tests' source.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

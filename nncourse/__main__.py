@@ -1,0 +1,113 @@
+"""Command line of the workbook: ``python -m nncourse COMMAND`` (or ``nncourse COMMAND``).
+
+Commands (run from the course folder or any folder below it):
+
+  demo           release, answer keys, the example class, autograde, feedback, grades CSV, table
+  release        generate release/ from source/ with nbgrader
+  keys           build the answer keys that are missing or out of date (--force: all)
+  example-class  write the example class into submitted/
+  grade          autograde everything in submitted/, make feedback, export grades, print the table
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .course import Course
+from .pipeline import (GradeResult, JobFailed, build_keys, export_grades, exercise_scores,
+                       generate_release, grade_class, write_exercise_csv)
+
+
+def _short(grade_id: str) -> str:
+    return grade_id[:-5] if grade_id.endswith("_test") else grade_id
+
+
+def score_table(course: Course, results: list[GradeResult]) -> str:
+    """A student x exercise table per assignment, then one line per submission not graded."""
+    lines = []
+    failed = {(r.student, r.assignment): r.reason for r in results if not r.ok}
+    for assignment in course.assignments:
+        columns, scores, maxima = exercise_scores(course, assignment)
+        students = sorted({r.student for r in results if r.assignment == assignment})
+        if not students:
+            continue
+        headers = ["student"] + [_short(c) for c in columns] + ["total"]
+        rows = []
+        for student in students:
+            if (student, assignment) in failed:
+                rows.append([student] + ["-"] * len(columns) + ["not graded"])
+                continue
+            row = scores.get(student, {})
+            total = sum(row.get(c) or 0 for c in columns)
+            rows.append([student] + ["%g" % (row.get(c) or 0) for c in columns]
+                        + ["%g / %g" % (total, sum(maxima.values()))])
+        widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+        fmt = "  ".join(("%%-%ds" if i == 0 else "%%%ds") % w for i, w in enumerate(widths))
+        lines.append("")
+        lines.append("Scores for %s (points per exercise)" % assignment)
+        lines.append(fmt % tuple(headers))
+        lines.append(fmt % tuple("-" * w for w in widths))
+        lines.extend(fmt % tuple(r) for r in rows)
+    if failed:
+        lines.append("")
+        lines.append("Submissions that could not be graded:")
+        for (student, assignment), reason in sorted(failed.items()):
+            lines.append("  %s / %s: %s" % (student, assignment, reason))
+    return "\n".join(lines)
+
+
+def cmd_grade(course: Course) -> int:
+    results = grade_class(course)
+    csv_path = export_grades(course, course.folder("reports") / "grades.csv")
+    detail = write_exercise_csv(course, results, course.folder("reports") / "exercise_scores.csv")
+    print("grades CSV (nbgrader export): %s" % csv_path.relative_to(course.root))
+    print("per-exercise CSV with status: %s" % detail.relative_to(course.root))
+    print("feedback HTML: feedback/<student>/<assignment>/*.html")
+    print(score_table(course, results))
+    return 0
+
+
+def cmd_demo(course: Course) -> int:
+    from .example_class import write_class
+
+    start = time.perf_counter()
+    generate_release(course)
+    build_keys(course)
+    written = write_class(course)
+    print("example class written to submitted/: %s"
+          % ", ".join(sorted({s for profiles in written.values() for s in profiles})))
+    status = cmd_grade(course)
+    print("\ndemo finished in %.0f s" % (time.perf_counter() - start))
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nncourse", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["demo", "release", "keys", "example-class", "grade"])
+    parser.add_argument("--force", action="store_true", help="keys: rebuild even when up to date")
+    args = parser.parse_args(argv)
+    course = Course.find()
+    try:
+        if args.command == "demo":
+            return cmd_demo(course)
+        if args.command == "release":
+            generate_release(course)
+        elif args.command == "keys":
+            build_keys(course, force=args.force)
+        elif args.command == "example-class":
+            from .example_class import write_class
+
+            write_class(course)
+        elif args.command == "grade":
+            return cmd_grade(course)
+    except JobFailed as exc:
+        print("error: %s" % exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

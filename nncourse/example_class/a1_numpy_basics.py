@@ -1,0 +1,110 @@
+"""Example students for assignment 1 and the scores they must get.
+
+Scores follow from the hidden checks of each test cell (partial credit is
+points x passed checks / checks, rounded down to 0.01):
+
+* sigmoid, image2vector, normalize_rows, softmax, L1, L2 have 6, 5, 5, 6, 4, 4
+  hidden checks; basic_sigmoid has 6 and sigmoid_derivative 5.
+"""
+
+from .model import SOLUTION, Submission
+
+EXERCISES = ["basic_sigmoid", "sigmoid", "sigmoid_derivative", "image2vector", "normalize_rows",
+             "softmax", "L1", "L2"]
+
+
+def _all(score: float) -> dict:
+    return {name + "_test": score for name in EXERCISES}
+
+
+def _solved(*names: str) -> dict:
+    return {name: SOLUTION for name in names}
+
+
+# -- plausible bugs ----------------------------------------------------------------
+SOFTMAX_WRONG_AXIS = '''
+def softmax(x):
+    x_exp = np.exp(x)
+    return x_exp / np.sum(x_exp, axis=0, keepdims=True)
+'''
+NORMALIZE_NO_KEEPDIMS = '''
+def normalize_rows(x):
+    return x / np.linalg.norm(x, axis=1)
+'''
+L2_WITH_ABS = '''
+def L2(yhat, y):
+    return np.sum(np.abs(y - yhat))
+'''
+L1_MEAN = '''
+def L1(yhat, y):
+    return np.mean(np.abs(y - yhat))
+'''
+SIGMOID_SIGN_ERROR = '''
+def sigmoid(x):
+    return 1 / (1 + np.exp(x))
+'''
+SOFTMAX_UNNORMALISED = '''
+def softmax(x):
+    return np.exp(x)
+'''
+IMAGE2VECTOR_RANK1 = '''
+def image2vector(image):
+    return image.reshape(-1)
+'''
+
+# -- cheats ---------------------------------------------------------------------------
+CHEAT_ALLCLOSE = '''
+import numpy.testing
+np.allclose = np.isclose = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+'''
+CHEAT_INPUT_TRANSFORMER = '''
+def _blank_tests(lines):
+    return [] if any("assert" in line for line in lines) else lines
+
+get_ipython().input_transformers_cleanup.append(_blank_tests)
+'''
+
+STUDENTS = {
+    "correct": Submission(
+        "every exercise solved",
+        answers=_solved("hello_world", *EXERCISES),
+        expected=_all(10)),
+    "untouched": Submission(
+        "the release notebook submitted as it was handed out",
+        expected=_all(0)),
+    "partial": Submission(
+        "exercises 1-5 and 8 solved; softmax not attempted; L1 averages instead of summing "
+        "(right only on the 1-element check)",
+        answers={**_solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
+                           "image2vector", "normalize_rows", "L2"), "L1": L1_MEAN},
+        expected={**_all(10), "softmax_test": 0, "L1_test": 2.5}),
+    "buggy": Submission(
+        "plausible bugs: softmax over the wrong axis; normalize_rows without keepdims (right only "
+        "on the 1-row check); L2 with abs instead of a square",
+        answers={**_solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
+                           "image2vector", "L1"),
+                 "softmax": SOFTMAX_WRONG_AXIS, "normalize_rows": NORMALIZE_NO_KEEPDIMS,
+                 "L2": L2_WITH_ABS},
+        expected={**_all(10), "softmax_test": 0, "normalize_rows_test": 2.0, "L2_test": 0}),
+    "cheat_allclose": Submission(
+        "replaces np.allclose / np.isclose / assert_allclose with always-true versions; sigmoid has "
+        "a sign error and softmax forgets to normalise. sigmoid_derivative, built on the wrong "
+        "sigmoid, is still right because s(1 - s) is symmetric in x",
+        answers={**_solved("hello_world", "basic_sigmoid", "sigmoid_derivative", "image2vector",
+                           "normalize_rows", "L1", "L2"),
+                 "sigmoid": SIGMOID_SIGN_ERROR, "softmax": SOFTMAX_UNNORMALISED},
+        extra_cells=[CHEAT_ALLCLOSE],
+        expected={**_all(10), "sigmoid_test": 0, "softmax_test": 0}),
+    "cheat_transformer": Submission(
+        "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
+        "image2vector returns a rank-1 array: blanked tests record nothing, so every cell scores 0",
+        answers={**_solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
+                           "normalize_rows", "softmax", "L1", "L2"),
+                 "image2vector": IMAGE2VECTOR_RANK1},
+        extra_cells=[CHEAT_INPUT_TRANSFORMER],
+        expected=_all(0)),
+    "broken_json": Submission(
+        "a file that is not notebook JSON at all",
+        raw_text='{"cells": [ this is not JSON\n'),
+}

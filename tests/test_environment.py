@@ -1,0 +1,57 @@
+"""The pip path (requirements.txt) and the conda path (environment.yml) describe one environment."""
+
+import re
+import tomllib
+
+from conftest import REPO
+
+
+def requirement_pins(lines):
+    pins = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            name, _, version = line.partition("==")
+            assert version, "unpinned requirement: %r" % line
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def environment_yml():
+    """(conda dependencies, pip dependencies) of environment.yml, read without a YAML library."""
+    conda, pip, in_pip = [], [], False
+    for raw in (REPO / "environment.yml").read_text().splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        item = re.match(r"^(\s*)- (.+)$", line)
+        if not item:
+            continue
+        indent, value = len(item.group(1)), item.group(2).strip()
+        if value == "pip:":
+            in_pip = True
+        elif in_pip and indent > 2:
+            pip.append(value)
+        else:
+            in_pip = False
+            conda.append(value)
+    return conda, pip
+
+
+def test_environment_yml_pins_exactly_the_requirements():
+    conda, pip = environment_yml()
+    pip_pins = requirement_pins(pip)
+    assert pip_pins == requirement_pins((REPO / "requirements.txt").read_text().splitlines())
+    assert "-e ." in pip, "environment.yml must install the workbook's own package"
+    assert sorted(conda) == ["pip", "python=3.11"]
+
+
+def test_python_version_agrees_with_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=3.11,<3.12"
+    assert "python=3.11" in environment_yml()[0]
+
+
+def test_the_installed_environment_is_the_pinned_one():
+    from importlib.metadata import version
+
+    for name, pinned in requirement_pins((REPO / "requirements.txt").read_text().splitlines()).items():
+        assert version(name) == pinned, name
