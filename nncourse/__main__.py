@@ -28,7 +28,7 @@ def score_table(course: Course, results: list[GradeResult]) -> str:
     """A student x exercise table per assignment, then one line per submission not graded."""
     lines = []
     failed = {(r.student, r.assignment): r.reason for r in results if not r.ok}
-    for assignment in course.assignments:
+    for assignment in sorted({r.assignment for r in results}):
         columns, scores, maxima = exercise_scores(course, assignment)
         students = sorted({r.student for r in results if r.assignment == assignment})
         if not students:
@@ -58,8 +58,8 @@ def score_table(course: Course, results: list[GradeResult]) -> str:
     return "\n".join(lines)
 
 
-def cmd_grade(course: Course) -> int:
-    results = grade_class(course)
+def cmd_grade(course: Course, assignments: list[str] | None = None) -> int:
+    results = grade_class(course, assignments)
     csv_path = export_grades(course, course.folder("reports") / "grades.csv")
     detail = write_exercise_csv(course, results, course.folder("reports") / "exercise_scores.csv")
     print("grades CSV (nbgrader export): %s" % csv_path.relative_to(course.root))
@@ -69,16 +69,16 @@ def cmd_grade(course: Course) -> int:
     return 0
 
 
-def cmd_demo(course: Course) -> int:
+def cmd_demo(course: Course, assignments: list[str] | None = None) -> int:
     from .example_class import write_class
 
     start = time.perf_counter()
-    generate_release(course)
-    build_keys(course)
-    written = write_class(course)
+    generate_release(course, assignments)
+    build_keys(course, assignments)
+    written = write_class(course, assignments)
     print("example class written to submitted/: %s"
           % ", ".join(sorted({s for profiles in written.values() for s in profiles})))
-    status = cmd_grade(course)
+    status = cmd_grade(course, assignments)
     print("\ndemo finished in %.0f s" % (time.perf_counter() - start))
     return status
 
@@ -88,21 +88,27 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["demo", "release", "keys", "example-class", "grade"])
     parser.add_argument("--force", action="store_true", help="keys: rebuild even when up to date")
+    parser.add_argument("--only", metavar="A1,A2", help="work on these assignments only")
     args = parser.parse_args(argv)
     course = Course.find()
+    only = args.only.split(",") if args.only else None
+    unknown = sorted(set(only or []) - set(course.assignments))
+    if unknown:
+        parser.error("unknown assignment(s) %s; the course has %s"
+                     % (", ".join(unknown), ", ".join(course.assignments)))
     try:
         if args.command == "demo":
-            return cmd_demo(course)
+            return cmd_demo(course, only)
         if args.command == "release":
-            generate_release(course)
+            generate_release(course, only)
         elif args.command == "keys":
-            build_keys(course, force=args.force)
+            build_keys(course, only, force=args.force)
         elif args.command == "example-class":
             from .example_class import write_class
 
-            write_class(course)
+            write_class(course, only)
         elif args.command == "grade":
-            return cmd_grade(course)
+            return cmd_grade(course, only)
     except JobFailed as exc:
         print("error: %s" % exc, file=sys.stderr)
         return 1

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 CONFIG_FILE = "nbgrader_config.py"
+COMMITTED_FOLDERS = ("source", "release")
 
 
 def _put_interpreter_on_path() -> None:
@@ -75,6 +77,17 @@ class Course:
             coursedir = CourseDirectory(config=self.config)
             self._api = NbGraderAPI(coursedir=coursedir, config=self.config)
         return self._api
+
+    def copy_to(self, dest: str | Path) -> "Course":
+        """A new course at ``dest`` with this one's committed files only (no gradebook, keys,
+        submissions or outputs): for tests and benchmarks that must not touch this one."""
+        dest = Path(dest)
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(self.root / CONFIG_FILE, dest / CONFIG_FILE)
+        for name in COMMITTED_FOLDERS:
+            if (self.root / name).is_dir():
+                shutil.copytree(self.root / name, dest / name)
+        return Course(dest)
 
     def gradebook(self):
         from nbgrader.api import Gradebook

@@ -161,9 +161,10 @@ def generate_feedback(course: Course, result: GradeResult) -> None:
         result.reason = "feedback failed: %s" % _last_line(outcome.get("error"))
 
 
-def grade_class(course: Course, log: Log = print) -> list[GradeResult]:
+def grade_class(course: Course, assignments: list[str] | None = None,
+                log: Log = print) -> list[GradeResult]:
     """Autograde and make feedback for every submission in submitted/, one at a time."""
-    todo = submissions(course)
+    todo = [(s, a) for s, a in submissions(course) if not assignments or a in assignments]
     results = []
     for index, (student, assignment) in enumerate(todo, start=1):
         result = autograde(course, student, assignment)
@@ -195,7 +196,7 @@ def write_exercise_csv(course: Course, results: list[GradeResult], path: Path) -
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["assignment", "student", "status", "reason", "exercise", "score", "max_score"])
-        for assignment in course.assignments:
+        for assignment in sorted({r.assignment for r in results}):
             columns, scores, maxima = exercise_scores(course, assignment)
             for result in sorted((r for r in results if r.assignment == assignment),
                                  key=lambda r: r.student):

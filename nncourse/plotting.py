@@ -51,7 +51,8 @@ def show_broadcast(a, b, op: str = "+"):
     _draw_grid(axes[0], np.broadcast_to(a2, shape), a2.shape, "a: shape %s" % (np.shape(a),))
     _draw_grid(axes[1], np.broadcast_to(b2, shape), b2.shape, "b: shape %s" % (np.shape(b),))
     _draw_grid(axes[2], result, shape, "a %s b: shape %s" % (op, np.shape(ops[op](a, b))))
-    fig.text(0.36, 0.45, op, fontsize=18, ha="center")
-    fig.text(0.655, 0.45, "=", fontsize=18, ha="center")
-    fig.tight_layout()
+    fig.tight_layout(w_pad=3)
+    for left, right, sign in ((axes[0], axes[1], op), (axes[1], axes[2], "=")):
+        x = (left.get_position().x1 + right.get_position().x0) / 2
+        fig.text(x, 0.45, sign, fontsize=18, ha="center", va="center")
     return fig

@@ -109,17 +109,18 @@ def encode(value: Any, _depth: int = 0) -> dict:
 
 
 
-def _emit(name: str, value: dict, rtol: float, atol: float, exact: bool, weight: float) -> None:
+def _emit(name: str, value: dict, rtol: float, atol: float, exact: bool, weight: float,
+          explain: str) -> None:
     from IPython.display import display
 
     payload = {"format": FORMAT_VERSION, "name": str(name), "value": value,
                "spec": {"rtol": float(rtol), "atol": float(atol), "exact": bool(exact),
-                        "weight": float(weight)}}
+                        "weight": float(weight), "explain": str(explain)}}
     display({RECORD_MIME: payload, "text/plain": "<recorded: %s>" % payload["name"]}, raw=True)
 
 
 def record(name: str, value: Any, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL,
-           exact: bool = True, weight: float = 1) -> None:
+           exact: bool = True, weight: float = 1, explain: str = "") -> None:
     """Record ``value`` under ``name`` for the grader.
 
     Args:
@@ -133,16 +134,18 @@ def record(name: str, value: Any, *, rtol: float = DEFAULT_RTOL, atol: float = D
             When False any real number matches any real number, and arrays
             match on shape and values whatever their numeric dtype.
         weight: this record's share of the cell's points (see the grader).
+        explain: shown under the check in the student's feedback after grading
+            (e.g. why a quiz answer is right); empty for none.
 
-    Only the answer key's copy of ``rtol``, ``atol``, ``exact`` and ``weight``
-    is used when grading; the student's copy is ignored.
+    Only the answer key's copy of ``rtol``, ``atol``, ``exact``, ``weight`` and
+    ``explain`` is used when grading; the student's copy is ignored.
     """
-    _emit(name, encode(value), rtol, atol, exact, weight)
+    _emit(name, encode(value), rtol, atol, exact, weight, explain)
 
 
 def record_call(name: str, func: Callable, *args: Any, rtol: float = DEFAULT_RTOL,
                 atol: float = DEFAULT_ATOL, exact: bool = True, weight: float = 1,
-                **kwargs: Any) -> Any:
+                explain: str = "", **kwargs: Any) -> Any:
     """Call ``func(*args, **kwargs)`` on deep copies of the inputs and record the result.
 
     If the call raises, the exception's type and the first line of its message
@@ -155,7 +158,7 @@ def record_call(name: str, func: Callable, *args: Any, rtol: float = DEFAULT_RTO
     except Exception as exc:  # a student's bug must not stop the other checks
         message = str(exc).splitlines()[0] if str(exc) else ""
         value = {"t": "raised", "type": _type_name(exc), "message": message[:_MESSAGE_CHARS]}
-        _emit(name, value, rtol, atol, exact, weight)
+        _emit(name, value, rtol, atol, exact, weight, explain)
         return None
-    record(name, result, rtol=rtol, atol=atol, exact=exact, weight=weight)
+    record(name, result, rtol=rtol, atol=atol, exact=exact, weight=weight, explain=explain)
     return result

@@ -42,7 +42,8 @@ def test_key_holds_records_fingerprints_and_points(tmp_path):
     assert names == ["sqrt of 4", "int of a word", "a tuple"]
     assert cell["records"][1]["value"] == {"t": "raised", "type": "ValueError",
                                            "message": "invalid literal for int() with base 10: 'cat'"}
-    assert cell["records"][2]["spec"] == {"rtol": 0.5, "atol": 1e-9, "exact": False, "weight": 2.0}
+    assert cell["records"][2]["spec"] == {"rtol": 0.5, "atol": 1e-9, "exact": False, "weight": 2.0,
+                                          "explain": ""}
     json.dumps(key)  # a key is plain JSON
 
 

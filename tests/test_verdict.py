@@ -99,3 +99,10 @@ def test_records_in_reads_record_outputs_and_the_first_error():
     ]
     payloads, error = records_in(outputs)
     assert [p["name"] for p in payloads] == ["a"] and error == "ValueError: bad"
+
+
+def test_explanations_come_from_the_key_only():
+    key = key_cell(payload("q1", "b", explain="Because of the chain rule."))
+    v = judge("x", key, [dict(payload("q1", "a"), spec=dict(SPEC, explain="I was right"))], None)
+    text = v.summary()
+    assert "Because of the chain rule." in text and "I was right" not in text

@@ -12,7 +12,9 @@ with its solution markers removed).
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import shutil
 from pathlib import Path
 
@@ -20,13 +22,21 @@ import nbformat
 from nbformat.v4 import new_code_cell
 
 from ..course import Course
-from . import a1_numpy_basics
 from .model import SOLUTION, Submission
 
+
+def _discover() -> dict[str, dict[str, Submission]]:
+    """Each module of this package named after an assignment holds that assignment's STUDENTS."""
+    profiles = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module("%s.%s" % (__name__, info.name))
+        if hasattr(module, "STUDENTS"):
+            profiles[info.name] = module.STUDENTS
+    return dict(sorted(profiles.items()))
+
+
 #: assignment -> {student: Submission}
-PROFILES: dict[str, dict[str, Submission]] = {
-    "a1_numpy_basics": a1_numpy_basics.STUDENTS,
-}
+PROFILES: dict[str, dict[str, Submission]] = _discover()
 
 
 def strip_solution_markers(source: str) -> str:
@@ -65,6 +75,8 @@ def write_class(course: Course, assignments: list[str] | None = None) -> dict[st
     written = {}
     for assignment in assignments or course.assignments:
         profiles = PROFILES.get(assignment, {})
+        if not profiles:
+            continue
         for notebook in course.source_notebooks(assignment):
             release_path = course.folder("release") / assignment / notebook.name
             release_nb = nbformat.read(str(release_path), as_version=4)

@@ -30,6 +30,7 @@ class Check:
     name: str
     weight: float
     problem: str | None = None
+    explain: str = ""
 
     @property
     def passed(self) -> bool:
@@ -63,6 +64,8 @@ class CellVerdict:
         for check in self.checks:
             mark = "ok  " if check.passed else "FAIL"
             lines.append("  %s %s%s" % (mark, check.name, "" if check.passed else ": " + check.problem))
+            if check.explain:
+                lines.append("       %s" % check.explain)
         return "\n".join(lines)
 
 
@@ -103,7 +106,8 @@ def judge(grade_id: str, key_cell: dict, payloads: list, cell_error: str | None)
         verdict.fatal = "unexpected record %r" % unknown[0]
         return verdict
     for rec in key_cell["records"]:
-        check = Check(name=rec["name"], weight=float(rec["spec"].get("weight", 1)))
+        check = Check(name=rec["name"], weight=float(rec["spec"].get("weight", 1)),
+                      explain=str(rec["spec"].get("explain", "")))
         if rec["name"] not in by_name:
             check.problem = "no result was recorded" + (
                 " (the cell stopped with %s)" % cell_error if cell_error else "")
