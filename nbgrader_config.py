@@ -4,10 +4,10 @@ import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
-                                    Execute, GetGrades, IgnorePattern, LimitOutput,
-                                    SaveAutoGrades)
+                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
 from nncourse.grading.preprocessor import CompareWithKey
+from nncourse.sandbox.kernel import SandboxedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,18 +18,17 @@ c.CourseDirectory.root = HERE
 # One name for the gradebook and the exchange.
 c.CourseDirectory.course_id = "nn-workbook"
 
-# Verdicts are reached outside the student's kernel: CompareWithKey runs right after Execute and
-# before SaveAutoGrades, replacing each test cell's outputs with its comparison against the key.
+# Student code runs in the bubblewrap sandbox kernel (SandboxedExecute forces it, whatever the
+# notebook's metadata says), and verdicts are reached outside it: CompareWithKey runs right after
+# execution and before SaveAutoGrades, replacing each test cell's outputs with its verdict.
 c.Autograde.autograde_preprocessors = [
-    Execute, CompareWithKey, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    SandboxedExecute, CompareWithKey, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 # Answer keys live outside every folder that nbgrader copies to students.
 c.CompareWithKey.key_directory = os.path.join(HERE, "answer_keys")
 # A student who deletes a graded cell gets it back (and scores 0 on it) rather than losing it silently.
 c.OverwriteCells.add_missing_cells = True
-# Grading always uses the course's own kernel, whatever the submitted notebook's metadata says.
-c.Execute.kernel_name = "python3"
 
 # Feedback shows the verdicts but never the hidden tests' source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

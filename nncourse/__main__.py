@@ -27,6 +27,9 @@ def _short(grade_id: str) -> str:
 def score_table(course: Course, results: list[GradeResult]) -> str:
     """A student x exercise table per assignment, then one line per submission not graded."""
     lines = []
+    unsandboxed = next((r.unsandboxed for r in results if r.unsandboxed), "")
+    if unsandboxed:
+        lines += ["", "WARNING: these submissions were graded WITHOUT the sandbox (%s)." % unsandboxed]
     failed = {(r.student, r.assignment): r.reason for r in results if not r.ok}
     for assignment in sorted({r.assignment for r in results}):
         columns, scores, maxima = exercise_scores(course, assignment)

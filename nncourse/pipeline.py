@@ -8,8 +8,11 @@ scores are removed from the gradebook first, never shown again as if current.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -23,6 +26,7 @@ import nbformat
 
 from .course import Course
 from .grading.keys import build_key, key_is_current, write_key
+from .sandbox import Sandbox, SandboxUnavailable, check as check_sandbox
 
 Log = Callable[[str], None]
 
@@ -40,6 +44,7 @@ class GradeResult:
     ok: bool
     reason: str = ""
     seconds: float = 0.0
+    unsandboxed: str = ""   # why student code ran without the sandbox (allowed by the instructor)
 
 
 def _last_line(text: str | None) -> str:
@@ -67,7 +72,10 @@ def build_keys(course: Course, assignments: list[str] | None = None, force: bool
                 log("answer key for %s/%s is up to date" % (assignment, notebook.name))
                 continue
             start = time.perf_counter()
-            key = build_key(notebook, assignment, course.config)
+            try:
+                key = build_key(notebook, assignment, course.config)
+            except SandboxUnavailable as exc:
+                raise JobFailed(str(exc)) from None
             path = write_key(key, course.key_directory)
             checks = sum(len(cell["records"]) for cell in key["cells"].values())
             log("answer key for %s/%s: %d graded cells, %d hidden checks (%.1f s)"
@@ -137,16 +145,36 @@ def forget_submission(course: Course, student: str, assignment: str) -> None:
         shutil.rmtree(course.folder(folder) / student / assignment, ignore_errors=True)
 
 
+def _autograde_in_own_process(course: Course, student: str, assignment: str) -> str | None:
+    """Run nbgrader's autograde for one submission in a child process under the outer time limit.
+
+    Returns None on success, else the reason. On time-out the whole process group is killed;
+    the sandboxed kernel dies with it (bubblewrap's --die-with-parent).
+    """
+    limit = Sandbox(config=course.config).submission_seconds
+    child = subprocess.Popen([sys.executable, "-m", "nncourse.grade_one", str(course.root), assignment,
+                              student], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    try:
+        out, err = child.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        return "exceeded the time limit of %d s for one submission (c.Sandbox.submission_seconds)" % limit
+    try:
+        outcome = json.loads(out.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return "the grading process died (exit code %s): %s" % (child.returncode, _last_line(err))
+    return None if outcome["success"] else "autograde failed: %s" % outcome["reason"]
+
+
 def autograde(course: Course, student: str, assignment: str) -> GradeResult:
     """Autograde one submission from scratch; never leaves stale scores behind on failure."""
     start = time.perf_counter()
     forget_submission(course, student, assignment)
     problem = unreadable_notebooks(course.folder("submitted") / student / assignment, course.root)
     if problem is None:
-        with _quiet_gradebook():
-            result = course.api().autograde(assignment, student, force=True, create=True)
-        if not result["success"]:
-            problem = "autograde failed: %s" % _failure_reason(result)
+        problem = _autograde_in_own_process(course, student, assignment)
     if problem is not None:
         forget_submission(course, student, assignment)
         return GradeResult(student, assignment, False, problem, time.perf_counter() - start)
@@ -165,9 +193,15 @@ def grade_class(course: Course, assignments: list[str] | None = None,
                 log: Log = print) -> list[GradeResult]:
     """Autograde and make feedback for every submission in submitted/, one at a time."""
     todo = [(s, a) for s, a in submissions(course) if not assignments or a in assignments]
+    try:
+        warning = check_sandbox(course.config)
+    except SandboxUnavailable as exc:
+        raise JobFailed(str(exc)) from None
+    log("WARNING: %s" % warning if warning else "student code runs in the bubblewrap sandbox")
     results = []
     for index, (student, assignment) in enumerate(todo, start=1):
         result = autograde(course, student, assignment)
+        result.unsandboxed = warning or ""
         if result.ok:
             generate_feedback(course, result)
         status = "graded" if result.ok else "NOT GRADED: " + result.reason
@@ -204,8 +238,9 @@ def write_exercise_csv(course: Course, results: list[GradeResult], path: Path) -
                     writer.writerow([assignment, result.student, "not graded", result.reason, "", "", ""])
                     continue
                 row = scores.get(result.student, {})
+                status = "graded UNSANDBOXED" if result.unsandboxed else "graded"
                 for grade_id in columns:
-                    writer.writerow([assignment, result.student, "graded", "", grade_id,
+                    writer.writerow([assignment, result.student, status, result.unsandboxed, grade_id,
                                      "%g" % (row.get(grade_id) or 0), "%g" % maxima[grade_id]])
     return path
 

@@ -98,14 +98,20 @@ def collect_key(executed_nb, source_sha256: str, assignment: str, notebook: str)
             "source_sha256": source_sha256, "cells": cells}
 
 
-def build_key(source_notebook: Path, assignment: str, config) -> dict:
-    """Execute ``source_notebook`` the way autograde does and return its key."""
+def autograde_executor(config):
+    """The Execute step that autograde is configured with (the sandboxed one in this course)."""
     from nbgrader.preprocessors import Execute
 
+    configured = config.Autograde.get("autograde_preprocessors", [])
+    return next((p for p in configured if isinstance(p, type) and issubclass(p, Execute)), Execute)
+
+
+def build_key(source_notebook: Path, assignment: str, config) -> dict:
+    """Execute ``source_notebook`` the way autograde does and return its key."""
     raw = source_notebook.read_bytes()
     nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
     with nbutils.setenv(NBGRADER_EXECUTION="autograde"):
-        executor = Execute(config=config)
+        executor = autograde_executor(config)(config=config)
         nb, _ = executor.preprocess(nb, {"metadata": {"path": str(source_notebook.parent)}})
     return collect_key(nb, hashlib.sha256(raw).hexdigest(), assignment, source_notebook.stem)
 

@@ -67,6 +67,7 @@ class CompareWithKey(NbGraderPreprocessor):
                     % (ids["assignment"], ids["notebook"], grade_id))
             payloads, error = records_in(cell.outputs)
             verdict = judge(grade_id, key_cell, payloads, error)
+            verdict.note = resources.get("nncourse_unsandboxed", "")
             cell.outputs = verdict_outputs(verdict, cell.get("execution_count"))
             graded += 1
             self.log.info("%s: %s scored %g / %g", ids["student"], grade_id, verdict.score,

@@ -45,6 +45,7 @@ class CellVerdict:
     points: float
     checks: list[Check] = field(default_factory=list)
     fatal: str | None = None
+    note: str = ""   # said under the summary, e.g. that grading ran without the sandbox
 
     @property
     def score(self) -> float:
@@ -56,6 +57,10 @@ class CellVerdict:
 
     def summary(self) -> str:
         """Text for the student: one line per check, never an expected value."""
+        text = self._checks_text()
+        return text + ("\n(%s)" % self.note if self.note else "")
+
+    def _checks_text(self) -> str:
         if self.fatal:
             return "The hidden checks of this cell could not be verified: %s." % self.fatal
         n_ok = sum(c.passed for c in self.checks)
