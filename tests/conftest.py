@@ -20,6 +20,16 @@ from nncourse.course import Course
 REPO = Path(__file__).resolve().parents[1]
 ONLY = [a for a in os.environ.get("NNCOURSE_ONLY", "").split(",") if a]
 
+# -- the cat / non-cat data (assignments 2 and 5) ------------------------------------------------
+# nncourse.datasets reads the two HDF5 files from the folder NNCOURSE_DATA_DIR names. Where a copy
+# sits next to the repository (../shared/data/catvnoncat, as on CI), point the variable at it now,
+# at import time, so that every notebook kernel a test starts inherits it. A value set by the user
+# wins. Without the copy nothing is set: the data tests then use the download cache if it holds the
+# files, and skip otherwise (the files are never committed).
+_CATVNONCAT_COPY = REPO.parent / "shared" / "data" / "catvnoncat"
+if _CATVNONCAT_COPY.is_dir() and not os.environ.get("NNCOURSE_DATA_DIR"):
+    os.environ["NNCOURSE_DATA_DIR"] = str(_CATVNONCAT_COPY)
+
 
 def selected(assignments):
     """The assignments the session works on (all of them unless NNCOURSE_ONLY says otherwise)."""
