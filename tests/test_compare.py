@@ -138,3 +138,8 @@ def test_messages_never_reveal_expected_values():
 def test_malformed_records_raise(tampered):
     with pytest.raises(MalformedRecord):
         compare_record(encode(np.zeros(2)), tampered, STRICT)
+
+
+def test_errors_against_zero_are_absolute():
+    (problem,) = problems(np.array([0.0, 1.0]), np.array([0.5, 1.0]))
+    assert "largest absolute error 0.5" in problem

@@ -96,6 +96,8 @@ def test_the_instructor_solution_scores_full_marks(course, assignment):
 
 
 def test_a_failed_regrade_never_shows_earlier_scores(course):
+    if "a1_numpy_basics" not in selected(course.assignments):
+        pytest.skip("works on assignment 1, which NNCOURSE_ONLY leaves out")
     write_class(course)
     assert pipeline.autograde(course, "correct", "a1_numpy_basics").ok
     assert sum(cell_scores(course, "a1_numpy_basics", "correct").values()) == 80
@@ -107,6 +109,8 @@ def test_a_failed_regrade_never_shows_earlier_scores(course):
 
 
 def test_a_stale_or_missing_key_stops_grading_with_a_clear_reason(course):
+    if "a1_numpy_basics" not in selected(course.assignments):
+        pytest.skip("works on assignment 1, which NNCOURSE_ONLY leaves out")
     write_class(course)
     path = course.key_directory / "a1_numpy_basics" / "numpy_basics.json"
     good = path.read_text()

@@ -181,10 +181,11 @@ def compare_values(expected: np.ndarray, actual: np.ndarray, rtol: float, atol: 
     if not wrong:
         return None
     finite = ~ok & ~e_inf
-    if np.any(finite):
-        scale = np.maximum(np.abs(e[finite]), np.finfo(np.float64).tiny)
-        worst = float(np.max(diff[finite] / scale))
-        size = "largest relative error %.2g" % worst
+    nonzero = finite & (e != 0)
+    if np.any(nonzero):
+        size = "largest relative error %.2g" % float(np.max(diff[nonzero] / np.abs(e[nonzero])))
+    elif np.any(finite):   # where the result is 0, only an absolute error means something
+        size = "largest absolute error %.2g" % float(np.max(diff[finite]))
     else:
         size = "an infinite entry differs"
     allowed = "allowed: rtol=%g, atol=%g" % (rtol, atol)
