@@ -1,0 +1,131 @@
+"""Example students for assignment 3 and the scores they must get.
+
+Scores follow from the hidden checks of each test cell (partial credit is
+points x passed checks / checks, rounded down to 0.01):
+
+* layer_sizes 4 checks, initialize_parameters 3, forward_propagation 3,
+  compute_cost 4 (one of them with a single example), backward_propagation 12
+  (dW1, db1, dW2, db2 for three cases, one of them with a single example),
+  update_parameters 3 (default learning rate, 0.5 by keyword, 0.01 by
+  position), nn_model 4, predict 3.
+* nn_model runs the student's own layer_sizes, initialize_parameters,
+  forward_propagation, compute_cost, backward_propagation and
+  update_parameters, so a bug in one of those (except a cost that is only
+  printed) shows up in nn_model too; predict runs their forward_propagation.
+"""
+
+from .model import SOLUTION, Submission
+
+EXERCISES = ["layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
+             "backward_propagation", "update_parameters", "nn_model", "predict"]
+
+
+def _all(score: float) -> dict:
+    return {name + "_test": score for name in EXERCISES}
+
+
+def _solved(*names: str) -> dict:
+    return {name: SOLUTION for name in names}
+
+
+# -- plausible bugs ----------------------------------------------------------------
+# Three classic slips in one backward pass: tanh' taken at Z1 instead of from A1, db1 summed
+# over the examples' axis the wrong way (axis=0, a (1, m) row), db2 without keepdims (shape (1,)).
+# dW2 is still right; dW1 and db1 (tanh'), db1 (axis) and db2 (keepdims) are wrong.
+BACKWARD_THREE_BUGS = '''
+def backward_propagation(parameters, cache, X, Y):
+    m = X.shape[1]
+    W2 = parameters["W2"]
+    Z1, A1, A2 = cache["Z1"], cache["A1"], cache["A2"]
+    dZ2 = A2 - Y
+    dW2 = np.dot(dZ2, A1.T) / m
+    db2 = np.sum(dZ2, axis=1) / m
+    dZ1 = np.dot(W2.T, dZ2) * (1 - Z1 ** 2)
+    dW1 = np.dot(dZ1, X.T) / m
+    db1 = np.sum(dZ1, axis=0, keepdims=True) / m
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+'''
+UPDATE_IGNORES_LEARNING_RATE = '''
+def update_parameters(parameters, grads, learning_rate=1.2):
+    return {name: parameters[name] - 1.2 * grads["d" + name] for name in ("W1", "b1", "W2", "b2")}
+'''
+COST_WITHOUT_MEAN = '''
+def compute_cost(A2, Y):
+    return float(-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
+'''
+LAYER_SIZES_LIST = '''
+def layer_sizes(X, Y):
+    return [X.shape[0], 4, Y.shape[0]]
+'''
+PREDICT_ROUNDED = '''
+def predict(parameters, X):
+    A2, cache = forward_propagation(X, parameters)
+    return np.round(A2)
+'''
+COST_NUMPY_SCALAR = '''
+def compute_cost(A2, Y):
+    m = Y.shape[1]
+    return -np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / m
+'''
+
+# -- cheats ---------------------------------------------------------------------------
+CHEAT_ALLCLOSE = '''
+import numpy.testing
+np.allclose = np.isclose = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+'''
+CHEAT_INPUT_TRANSFORMER = '''
+def _blank_tests(lines):
+    return [] if any("assert" in line for line in lines) else lines
+
+get_ipython().input_transformers_cleanup.append(_blank_tests)
+'''
+
+STUDENTS = {
+    "correct": Submission(
+        "every exercise solved",
+        answers=_solved("data_shapes", *EXERCISES),
+        expected=_all(10)),
+    "untouched": Submission(
+        "the release notebook submitted as it was handed out",
+        expected=_all(0)),
+    "partial": Submission(
+        "exercises 2-7 solved except that compute_cost forgets to divide by m (right only on the "
+        "1-example check); nn_model and predict not attempted",
+        answers={**_solved("data_shapes", "layer_sizes", "initialize_parameters",
+                           "forward_propagation", "backward_propagation", "update_parameters"),
+                 "compute_cost": COST_WITHOUT_MEAN},
+        expected={**_all(10), "compute_cost_test": 2.5, "nn_model_test": 0, "predict_test": 0}),
+    "buggy": Submission(
+        "plausible bugs: backward_propagation takes tanh' as 1 - Z1**2, sums db1 over the wrong "
+        "axis and db2 without keepdims (only dW2 right: 3 of 12); update_parameters ignores its "
+        "learning_rate (right only at the default 1.2); nn_model, built on both, gets every "
+        "check wrong (b1 comes out with the wrong shape)",
+        answers={**_solved("data_shapes", "layer_sizes", "initialize_parameters",
+                           "forward_propagation", "compute_cost", "nn_model", "predict"),
+                 "backward_propagation": BACKWARD_THREE_BUGS,
+                 "update_parameters": UPDATE_IGNORES_LEARNING_RATE},
+        expected={**_all(10), "backward_propagation_test": 2.5, "update_parameters_test": 3.33,
+                  "nn_model_test": 0}),
+    "cheat_allclose": Submission(
+        "replaces np.allclose / np.isclose / assert_allclose with always-true versions; "
+        "layer_sizes returns a list instead of a tuple and predict returns rounded floats instead "
+        "of booleans. nn_model, which only indexes layer_sizes' result, is still right",
+        answers={**_solved("data_shapes", "initialize_parameters", "forward_propagation",
+                           "compute_cost", "backward_propagation", "update_parameters", "nn_model"),
+                 "layer_sizes": LAYER_SIZES_LIST, "predict": PREDICT_ROUNDED},
+        extra_cells=[CHEAT_ALLCLOSE],
+        expected={**_all(10), "layer_sizes_test": 0, "predict_test": 0}),
+    "cheat_transformer": Submission(
+        "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
+        "compute_cost returns a NumPy scalar: blanked tests record nothing, so every cell scores 0",
+        answers={**_solved("data_shapes", "layer_sizes", "initialize_parameters",
+                           "forward_propagation", "backward_propagation", "update_parameters",
+                           "nn_model", "predict"),
+                 "compute_cost": COST_NUMPY_SCALAR},
+        extra_cells=[CHEAT_INPUT_TRANSFORMER],
+        expected=_all(0)),
+    "broken_json": Submission(
+        "a file that is not notebook JSON at all",
+        raw_text='{"cells": [ this is not JSON\n'),
+}
