@@ -1,0 +1,125 @@
+"""Example students for assignment 6 (digits 0 vs 1, Keras and NumPy) and their exact scores.
+
+Scores follow from the hidden checks of each test cell (partial credit is
+points x passed weight / total weight, rounded down to 0.01):
+
+* build_model_test: 8 facts about a freshly built model, weight 1 each except
+  "the activation of each layer", weight 2 (total 9): a last layer without its
+  sigmoid keeps 7/9 of the points, 7.77.
+* my_dense_test: 7 calls; only "2 inputs, 5 units, zero biases" has zero biases,
+  so a layer that forgets the bias keeps 1/7 (1.42). Taking row k of W instead
+  of column k fails all seven (wrong values on the square W, a shape error on
+  the others).
+* my_dense_v_test: 6 calls; three use the sigmoid as g (square W, single
+  example, 200 images), one g(z) = z, one g(z) = 3z with zero biases, one tanh.
+"""
+
+from .model import SOLUTION, Submission
+
+EXERCISES = ["build_model", "my_dense", "my_dense_v"]
+
+
+def _all(score: float) -> dict:
+    return {name + "_test": score for name in EXERCISES}
+
+
+def _solved(*names: str) -> dict:
+    return {name: SOLUTION for name in names}
+
+
+# -- plausible bugs ----------------------------------------------------------------
+MODEL_LAST_LAYER_LINEAR = '''
+def build_model():
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(400,)),
+            keras.layers.Dense(25, activation="sigmoid"),
+            keras.layers.Dense(15, activation="sigmoid"),
+            keras.layers.Dense(1),
+        ],
+        name="my_model",
+    )
+    return model
+'''
+MODEL_RELU = '''
+def build_model():
+    return keras.Sequential([keras.Input(shape=(400,)), keras.layers.Dense(25, activation="relu"),
+                             keras.layers.Dense(15, activation="relu"),
+                             keras.layers.Dense(1, activation="sigmoid")], name="my_model")
+'''
+DENSE_TRANSPOSED_W = '''
+def my_dense(a_in, W, b, g):
+    units = W.shape[1]
+    a_out = np.zeros(units)
+    for k in range(units):
+        w = W[k, :]
+        a_out[k] = g(np.dot(w, a_in) + b[k])
+    return a_out
+'''
+DENSE_NO_BIAS = '''
+def my_dense(a_in, W, b, g):
+    units = W.shape[1]
+    a_out = np.zeros(units)
+    for k in range(units):
+        a_out[k] = g(np.dot(W[:, k], a_in))
+    return a_out
+'''
+DENSE_V_ALWAYS_SIGMOID = '''
+def my_dense_v(A_in, W, b, g):
+    return sigmoid(A_in @ W + b)
+'''
+DENSE_V_NO_ACTIVATION = '''
+def my_dense_v(A_in, W, b, g):
+    return A_in @ W + b
+'''
+
+# -- cheats ---------------------------------------------------------------------------
+CHEAT_ALLCLOSE = '''
+import numpy.testing
+np.allclose = np.isclose = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+'''
+CHEAT_INPUT_TRANSFORMER = '''
+def _blank_tests(lines):
+    return [] if any("assert" in line for line in lines) else lines
+
+get_ipython().input_transformers_cleanup.append(_blank_tests)
+'''
+
+STUDENTS = {
+    "correct": Submission(
+        "every exercise solved",
+        answers=_solved(*EXERCISES),
+        expected=_all(10)),
+    "untouched": Submission(
+        "the release notebook submitted as it was handed out",
+        expected=_all(0)),
+    "partial": Submission(
+        "the model is right; my_dense forgets the bias (right only on the zero-bias check); "
+        "my_dense_v not attempted",
+        answers={**_solved("build_model"), "my_dense": DENSE_NO_BIAS},
+        expected={"build_model_test": 10, "my_dense_test": 1.42, "my_dense_v_test": 0}),
+    "buggy": Submission(
+        "plausible bugs: the last Dense layer has no sigmoid (a linear output); my_dense takes row "
+        "k of W instead of column k (a transposed W); my_dense_v always applies the sigmoid "
+        "instead of g (right on the three sigmoid checks)",
+        answers={"build_model": MODEL_LAST_LAYER_LINEAR, "my_dense": DENSE_TRANSPOSED_W,
+                 "my_dense_v": DENSE_V_ALWAYS_SIGMOID},
+        expected={"build_model_test": 7.77, "my_dense_test": 0, "my_dense_v_test": 5.0}),
+    "cheat_allclose": Submission(
+        "replaces np.allclose / np.isclose / assert_allclose with always-true versions, so every "
+        "visible check passes; my_dense_v forgets the activation (right only with g(z) = z)",
+        answers={**_solved("build_model", "my_dense"), "my_dense_v": DENSE_V_NO_ACTIVATION},
+        extra_cells=[CHEAT_ALLCLOSE],
+        expected={"build_model_test": 10, "my_dense_test": 10, "my_dense_v_test": 1.66}),
+    "cheat_transformer": Submission(
+        "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
+        "the model uses relu in its hidden layers: blanked tests record nothing, so every cell "
+        "scores 0",
+        answers={**_solved("my_dense", "my_dense_v"), "build_model": MODEL_RELU},
+        extra_cells=[CHEAT_INPUT_TRANSFORMER],
+        expected=_all(0)),
+    "broken_json": Submission(
+        "a file that is not notebook JSON at all",
+        raw_text='{"cells": [ this is not JSON\n'),
+}
