@@ -7,6 +7,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
 from nncourse.grading.preprocessor import CompareWithKey
+from nncourse.intake import COLLECTOR_REGEXP
 from nncourse.sandbox.kernel import SandboxedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
@@ -32,3 +33,7 @@ c.OverwriteCells.add_missing_cells = True
 
 # Feedback shows the verdicts but never the hidden tests' source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# LMS downloads are named <student_id>_[<YYYYMMDDHHMMSS>_]<notebook>.ipynb; nncourse.intake checks every
+# file against the same pattern before `nbgrader zip_collect` collects them.
+c.FileNameCollectorPlugin.named_regexp = COLLECTOR_REGEXP

@@ -6,16 +6,22 @@ Commands (run from the course folder or any folder below it):
   release        generate release/ from source/ with nbgrader
   keys           build the answer keys that are missing or out of date (--force: all)
   example-class  write the example class into submitted/
+  synthetic-class  write a synthetic class (--students N, --seed S) into submitted/
+  intake         check an LMS download (--assignment A --from DIR [--roster CSV]) and collect it
+                 into submitted/ with nbgrader zip_collect
   grade          autograde everything in submitted/, make feedback, export grades, print the table
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 import time
 
 from .course import Course
+from .report import write_class_report
 from .pipeline import (GradeResult, JobFailed, build_keys, export_grades, exercise_scores,
                        generate_release, grade_class, write_exercise_csv)
 
@@ -61,18 +67,21 @@ def score_table(course: Course, results: list[GradeResult]) -> str:
     return "\n".join(lines)
 
 
-def cmd_grade(course: Course, assignments: list[str] | None = None) -> int:
-    results = grade_class(course, assignments)
+def cmd_grade(course: Course, assignments: list[str] | None = None, workers: int = 1,
+              force: bool = False) -> int:
+    results = grade_class(course, assignments, workers=workers, force=force)
     csv_path = export_grades(course, course.folder("reports") / "grades.csv")
     detail = write_exercise_csv(course, results, course.folder("reports") / "exercise_scores.csv")
+    report = write_class_report(course, results, course.folder("reports"))
     print("grades CSV (nbgrader export): %s" % csv_path.relative_to(course.root))
+    print("class report: %s" % report.relative_to(course.root))
     print("per-exercise CSV with status: %s" % detail.relative_to(course.root))
     print("feedback HTML: feedback/<student>/<assignment>/*.html")
     print(score_table(course, results))
     return 0
 
 
-def cmd_demo(course: Course, assignments: list[str] | None = None) -> int:
+def cmd_demo(course: Course, assignments: list[str] | None = None, workers: int = 1) -> int:
     from .example_class import write_class
 
     start = time.perf_counter()
@@ -81,7 +90,7 @@ def cmd_demo(course: Course, assignments: list[str] | None = None) -> int:
     written = write_class(course, assignments)
     print("example class written to submitted/: %s"
           % ", ".join(sorted({s for profiles in written.values() for s in profiles})))
-    status = cmd_grade(course, assignments)
+    status = cmd_grade(course, assignments, workers)
     print("\ndemo finished in %.0f s" % (time.perf_counter() - start))
     return status
 
@@ -89,8 +98,17 @@ def cmd_demo(course: Course, assignments: list[str] | None = None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nncourse", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["demo", "release", "keys", "example-class", "grade"])
-    parser.add_argument("--force", action="store_true", help="keys: rebuild even when up to date")
+    parser.add_argument("command", choices=["demo", "release", "keys", "example-class", "synthetic-class",
+                                            "intake", "grade"])
+    parser.add_argument("--assignment", help="intake: the assignment the download belongs to")
+    parser.add_argument("--from", dest="download", type=Path, help="intake: the folder of the LMS download")
+    parser.add_argument("--roster", type=Path, help="intake: a roster CSV with an 'id' column")
+    parser.add_argument("--students", type=int, default=40, help="synthetic-class: how many (default 40)")
+    parser.add_argument("--seed", type=int, default=0, help="synthetic-class: the generator's seed")
+    parser.add_argument("--force", action="store_true",
+                        help="keys: rebuild even when up to date; grade: regrade unchanged submissions too")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="submissions graded at once (default: the number of cores, %(default)s)")
     parser.add_argument("--only", metavar="A1,A2", help="work on these assignments only")
     args = parser.parse_args(argv)
     course = Course.find()
@@ -101,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                      % (", ".join(unknown), ", ".join(course.assignments)))
     try:
         if args.command == "demo":
-            return cmd_demo(course, only)
+            return cmd_demo(course, only, args.workers)
         if args.command == "release":
             generate_release(course, only)
         elif args.command == "keys":
@@ -110,8 +128,19 @@ def main(argv: list[str] | None = None) -> int:
             from .example_class import write_class
 
             write_class(course, only)
+        elif args.command == "synthetic-class":
+            from .synthetic import write_synthetic_class
+
+            ids = write_synthetic_class(course, args.students, args.seed, only)
+            print("wrote %d synthetic students (%s ... %s) into submitted/" % (len(ids), ids[0], ids[-1]))
+        elif args.command == "intake":
+            from .intake import intake
+
+            if not args.assignment or not args.download:
+                parser.error("intake needs --assignment NAME --from FOLDER")
+            print("\n".join(intake(course, args.assignment, args.download, args.roster).lines()))
         elif args.command == "grade":
-            return cmd_grade(course, only)
+            return cmd_grade(course, only, args.workers, args.force)
     except JobFailed as exc:
         print("error: %s" % exc, file=sys.stderr)
         return 1

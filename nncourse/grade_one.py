@@ -1,4 +1,5 @@
-"""Autograde one submission in a process of its own: ``python -m nncourse.grade_one ROOT ASSIGNMENT STUDENT``.
+"""Autograde one submission and make its feedback, in a process of its own:
+``python -m nncourse.grade_one ROOT ASSIGNMENT STUDENT``.
 
 Run by :func:`nncourse.pipeline.autograde` under an outer time limit, so that a
 submission that hangs or crashes the grader costs only itself. Prints one JSON
@@ -20,8 +21,11 @@ def main(argv: list[str]) -> int:
     course = Course(Path(root))
     with _quiet_gradebook():
         result = course.api().autograde(assignment, student, force=True, create=True)
-    reason = "" if result["success"] else _failure_reason(result)
-    print(json.dumps({"success": bool(result["success"]), "reason": reason}))
+        reason = "" if result["success"] else "autograde failed: %s" % _failure_reason(result)
+        if not reason:
+            result = course.api().generate_feedback(assignment, student, force=True)
+            reason = "" if result["success"] else "feedback failed: %s" % _failure_reason(result)
+    print(json.dumps({"success": not reason, "reason": reason}))
     return 0
 
 

@@ -8,11 +8,8 @@ scores are removed from the gradebook first, never shown again as if current.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -26,7 +23,7 @@ import nbformat
 
 from .course import Course
 from .grading.keys import build_key, key_is_current, write_key
-from .sandbox import Sandbox, SandboxUnavailable, check as check_sandbox
+from .sandbox import SandboxUnavailable
 
 Log = Callable[[str], None]
 
@@ -45,6 +42,7 @@ class GradeResult:
     reason: str = ""
     seconds: float = 0.0
     unsandboxed: str = ""   # why student code ran without the sandbox (allowed by the instructor)
+    skipped: bool = False   # unchanged since it was last graded: the earlier result was kept
 
 
 def _last_line(text: str | None) -> str:
@@ -145,70 +143,20 @@ def forget_submission(course: Course, student: str, assignment: str) -> None:
         shutil.rmtree(course.folder(folder) / student / assignment, ignore_errors=True)
 
 
-def _autograde_in_own_process(course: Course, student: str, assignment: str) -> str | None:
-    """Run nbgrader's autograde for one submission in a child process under the outer time limit.
-
-    Returns None on success, else the reason. On time-out the whole process group is killed;
-    the sandboxed kernel dies with it (bubblewrap's --die-with-parent).
-    """
-    limit = Sandbox(config=course.config).submission_seconds
-    child = subprocess.Popen([sys.executable, "-m", "nncourse.grade_one", str(course.root), assignment,
-                              student], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
-    try:
-        out, err = child.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.communicate()
-        return "exceeded the time limit of %d s for one submission (c.Sandbox.submission_seconds)" % limit
-    try:
-        outcome = json.loads(out.strip().splitlines()[-1])
-    except (IndexError, ValueError):
-        return "the grading process died (exit code %s): %s" % (child.returncode, _last_line(err))
-    return None if outcome["success"] else "autograde failed: %s" % outcome["reason"]
-
-
 def autograde(course: Course, student: str, assignment: str) -> GradeResult:
-    """Autograde one submission from scratch; never leaves stale scores behind on failure."""
-    start = time.perf_counter()
-    forget_submission(course, student, assignment)
-    problem = unreadable_notebooks(course.folder("submitted") / student / assignment, course.root)
-    if problem is None:
-        problem = _autograde_in_own_process(course, student, assignment)
-    if problem is not None:
-        forget_submission(course, student, assignment)
-        return GradeResult(student, assignment, False, problem, time.perf_counter() - start)
-    return GradeResult(student, assignment, True, "", time.perf_counter() - start)
+    """Autograde one submission from scratch (with feedback); never leaves stale scores behind."""
+    from .classgrade import grade_submissions
+
+    (result,) = grade_submissions(course, [(student, assignment)], force=True, log=lambda *_: None)
+    return result
 
 
-def generate_feedback(course: Course, result: GradeResult) -> None:
-    """HTML feedback for a graded submission (hidden tests are stripped by the config)."""
-    outcome = course.api().generate_feedback(result.assignment, result.student, force=True)
-    if not outcome["success"]:
-        result.ok = False
-        result.reason = "feedback failed: %s" % _last_line(outcome.get("error"))
+def grade_class(course: Course, assignments: list[str] | None = None, workers: int = 1,
+                force: bool = False, log: Log = print) -> list[GradeResult]:
+    """Autograde and make feedback for every submission in submitted/ (see nncourse.classgrade)."""
+    from .classgrade import grade_class as grade_all
 
-
-def grade_class(course: Course, assignments: list[str] | None = None,
-                log: Log = print) -> list[GradeResult]:
-    """Autograde and make feedback for every submission in submitted/, one at a time."""
-    todo = [(s, a) for s, a in submissions(course) if not assignments or a in assignments]
-    try:
-        warning = check_sandbox(course.config)
-    except SandboxUnavailable as exc:
-        raise JobFailed(str(exc)) from None
-    log("WARNING: %s" % warning if warning else "student code runs in the bubblewrap sandbox")
-    results = []
-    for index, (student, assignment) in enumerate(todo, start=1):
-        result = autograde(course, student, assignment)
-        result.unsandboxed = warning or ""
-        if result.ok:
-            generate_feedback(course, result)
-        status = "graded" if result.ok else "NOT GRADED: " + result.reason
-        log("[%d/%d] %s / %s: %s (%.1f s)" % (index, len(todo), student, assignment, status,
-                                              result.seconds))
-        results.append(result)
-    return results
+    return grade_all(course, assignments, workers=workers, force=force, log=log)
 
 
 # ---------------------------------------------------------------- results

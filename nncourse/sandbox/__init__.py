@@ -42,9 +42,11 @@ class Sandbox(Configurable):
                     "Every report then says so. Also set by NNCOURSE_ALLOW_UNSANDBOXED=1."
     ).tag(config=True)
     bwrap = Unicode("bwrap", help="The bubblewrap executable (a name on PATH or a path)").tag(config=True)
-    uid = Integer(61234, help="Unprivileged uid (and gid) the sandbox runs as when the grader is root").tag(config=True)
+    uid = Integer(200000, help="When the grader is root, each sandbox runs as an unprivileged uid (and gid) "
+                              "from uid to uid + 4999, one per kernel launcher, so that concurrent "
+                              "sandboxes never share a process count").tag(config=True)
     memory_bytes = Integer(8 << 30, help="Address-space limit of each sandboxed process (RLIMIT_AS)").tag(config=True)
-    processes = Integer(256, help="Processes and threads the sandbox may run at once (RLIMIT_NPROC)").tag(config=True)
+    processes = Integer(512, help="Processes and threads the sandbox may run at once (RLIMIT_NPROC)").tag(config=True)
     cpu_seconds = Integer(600, help="CPU seconds per process (RLIMIT_CPU)").tag(config=True)
     file_bytes = Integer(64 << 20, help="Largest file a sandboxed process may write (RLIMIT_FSIZE)").tag(config=True)
     open_files = Integer(1024, help="Open files per process (RLIMIT_NOFILE)").tag(config=True)
