@@ -1,0 +1,87 @@
+"""Example students for assignment 0 (the concept quiz) and the scores they must get.
+
+Scores follow from the hidden checks of each test cell (partial credit is points x passed checks /
+checks, rounded down to 0.01):
+
+* single choice (questions 1, 5, 7): one check, "answer to question N", worth the cell's 2 points;
+* multiple choice (questions 2, 3, 4, 6 with 6, 4, 4, 4 options): one check per option, "whether
+  option x is selected", each worth 1 point. An answer that is not a set (or list / tuple) of strings records
+  None for every option and scores 0.
+"""
+
+from .model import SOLUTION, Submission
+
+POINTS = {"q1_relu_neuron": 2, "q2_network_types": 6, "q3_unstructured_data": 4, "q4_why_now": 4,
+          "q5_relu_vs_sigmoid": 2, "q6_scale": 4, "q7_iteration_speed": 2}
+QUESTIONS = list(POINTS)
+
+
+def _full(**scores: float) -> dict:
+    """Full marks on every test cell, except the ones given (by question)."""
+    return {question + "_test": scores.get(question, points) for question, points in POINTS.items()}
+
+
+def _solved(*questions: str) -> dict:
+    return {question: SOLUTION for question in questions}
+
+
+# -- cheats (the same as in assignment 1) --------------------------------------------------------
+CHEAT_ALLCLOSE = '''
+import numpy.testing
+np.allclose = np.isclose = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+'''
+CHEAT_INPUT_TRANSFORMER = '''
+def _blank_tests(lines):
+    return [] if any("assert" in line for line in lines) else lines
+
+get_ipython().input_transformers_cleanup.append(_blank_tests)
+'''
+
+STUDENTS = {
+    "correct": Submission(
+        "every question answered right",
+        answers=_solved(*QUESTIONS),
+        expected=_full()),
+    "untouched": Submission(
+        "the release notebook submitted as it was handed out",
+        expected={question + "_test": 0 for question in QUESTIONS}),
+    "partial": Submission(
+        "questions 1-4 answered, 5-7 not attempted: question 1 wrong (the weighted sum without the "
+        "ReLU); question 2 misses the hybrid network for self-driving (5 of 6 options right); "
+        "question 4 also picks 'invented around 2010' (3 of 4)",
+        answers={"q1_relu_neuron": 'q1_answer = "a"',
+                 "q2_network_types": 'q2_answers = {"a", "c", "e"}',
+                 "q3_unstructured_data": SOLUTION,
+                 "q4_why_now": 'q4_answers = {"a", "b", "c", "d"}'},
+        expected=_full(q1_relu_neuron=0, q2_network_types=5, q4_why_now=3,
+                       q5_relu_vs_sigmoid=0, q6_scale=0, q7_iteration_speed=0)),
+    "buggy": Submission(
+        "answers in the wrong format: question 2 as one string \"a, c, e, f\" (0), question 5 as "
+        "a set {\"b\"} (0), question 7 as \"c)\" (0). Accepted forms score: \" D \" (question 1), a "
+        "list (question 3), a tuple (question 4), upper-case letters in a set (question 6)",
+        answers={"q1_relu_neuron": 'q1_answer = " D "',
+                 "q2_network_types": 'q2_answers = "a, c, e, f"',
+                 "q3_unstructured_data": 'q3_answers = ["b", "d"]',
+                 "q4_why_now": 'q4_answers = ("a", "b", "d")',
+                 "q5_relu_vs_sigmoid": 'q5_answer = {"b"}',
+                 "q6_scale": 'q6_answers = {"A", "D"}',
+                 "q7_iteration_speed": 'q7_answer = "c)"'},
+        expected=_full(q2_network_types=0, q5_relu_vs_sigmoid=0, q7_iteration_speed=0)),
+    "cheat_allclose": Submission(
+        "replaces np.allclose / np.isclose / assert_allclose with always-true versions (nothing "
+        "here uses them); question 1 wrong and question 6 with every option flipped",
+        answers={**_solved(*QUESTIONS), "q1_relu_neuron": 'q1_answer = "c"',
+                 "q6_scale": 'q6_answers = {"b", "c"}'},
+        extra_cells=[CHEAT_ALLCLOSE],
+        expected=_full(q1_relu_neuron=0, q6_scale=0)),
+    "cheat_transformer": Submission(
+        "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
+        "question 5 is wrong: blanked tests record nothing, so every cell scores 0",
+        answers={**_solved(*QUESTIONS), "q5_relu_vs_sigmoid": 'q5_answer = "a"'},
+        extra_cells=[CHEAT_INPUT_TRANSFORMER],
+        expected={question + "_test": 0 for question in QUESTIONS}),
+    "broken_json": Submission(
+        "a file that is not notebook JSON at all",
+        raw_text='{"cells": [ this is not JSON\n'),
+}

@@ -1,0 +1,189 @@
+"""The students' side in a real browser: JupyterLab with nbgrader's extensions, driven by Chromium.
+
+One test walks the path a student (and then the instructor) takes, in a private copy of the course:
+
+1. JupyterLab starts from the course root (so nbgrader reads nbgrader_config.py) on 127.0.0.1 with a
+   free port and a token; release/a1_numpy_basics is generated first so the gradebook knows it.
+2. Debian's Chromium (headless, driven by Playwright, no browser download) opens
+   release/a1_numpy_basics/numpy_basics.ipynb and the kernel starts.
+3. The setup cell runs; the sigmoid exercise is typed in place of its `raise NotImplementedError()`;
+   the check cell under it prints its ✔ line.
+4. nbgrader's Validate button saves and validates the notebook: its dialog lists the exercises still
+   to do, and not the one just solved.
+5. The Nbgrader menu opens the formgrader, which lists every assignment of the course.
+
+Screenshots of each step go to reports/screenshots/ (git-ignored) for a person to look at after CI;
+their paths are printed. Skipped only when /usr/bin/chromium is missing (CI installs it).
+
+A second test says plainly what the browser test needs from the environment: nbgrader's lab and
+server extensions, enabled and not marked incompatible (it needs no browser).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from browser_support import CHROMIUM, chromium_page, lab_environment, running_lab
+from conftest import REPO
+from nncourse.checks import PASS_MARK
+from nncourse.course import Course
+
+pytestmark = pytest.mark.slow
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: install Debian's "
+                                                                  "package `chromium` (CI does, in .ci/run)")
+
+ASSIGNMENT = "a1_numpy_basics"
+NOTEBOOK = "release/%s/numpy_basics.ipynb" % ASSIGNMENT
+SCREENSHOTS = REPO / "reports" / "screenshots"
+SOLUTION_LINE = "s = 1 / (1 + np.exp(-x))"
+
+# Generous: two shared cores, and every step may wait on a kernel or on nbgrader.
+UI_TIMEOUT = 180_000        # ms: page loads, the kernel starting, a cell running
+VALIDATE_TIMEOUT = 600_000  # ms: nbgrader runs the whole notebook in a fresh kernel
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A private copy of the course with release/a1_numpy_basics generated (and in the gradebook)."""
+    course = Course(REPO).copy_to(tmp_path_factory.mktemp("browser") / "course")
+    done = subprocess.run([sys.executable, "-m", "nncourse", "release", "--only", ASSIGNMENT],
+                          cwd=course.root, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (course.root / NOTEBOOK).is_file()
+    return course
+
+
+class Screenshots:
+    """Numbered screenshots in reports/screenshots/, each path printed as it is written."""
+
+    def __init__(self, page, capsys):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for old in SCREENSHOTS.glob("browser_*.png"):
+            old.unlink()
+        self.page, self.capsys, self.count = page, capsys, 0
+
+    def take(self, what: str):
+        self.count += 1
+        path = SCREENSHOTS / ("browser_%02d_%s.png" % (self.count, what))
+        self.page.screenshot(path=str(path))
+        with self.capsys.disabled():
+            print("\nscreenshot: %s" % path)
+        return path
+
+
+def _code_cell(page, text: str):
+    """The one code cell of the open notebook whose text contains ``text``."""
+    cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").filter(has_text=text)
+    assert cells.count() == 1, "expected one code cell containing %r, found %d" % (text, cells.count())
+    return cells.first
+
+
+def _wait_for_idle_kernel(page):
+    page.wait_for_function(
+        "() => (document.querySelector('#jp-main-statusbar') || {}).innerText?.includes('| Idle')",
+        timeout=UI_TIMEOUT)
+
+
+def _run(page, cell):
+    """Run one cell the way a student does (click into it, Shift+Enter) and wait until it ran."""
+    from playwright.sync_api import expect
+
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]:"), timeout=UI_TIMEOUT)
+    _wait_for_idle_kernel(page)
+
+
+def _jupyter(args: list[str], cwd, env) -> str:
+    done = subprocess.run([sys.executable, "-m", "jupyter", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)   # without colour codes
+
+
+def test_nbgrader_extensions_are_enabled_and_compatible(course, tmp_path):
+    """What the browser test needs, said plainly if it is missing: nbgrader's lab extension (the
+    Validate button, the Nbgrader menu) and its server extensions, enabled and not incompatible."""
+    env = lab_environment(tmp_path / "jupyter")
+    lab = _jupyter(["labextension", "list"], course.root, env)
+    assert re.search(r"@jupyter/nbgrader v\S+ enabled OK", lab), lab
+    assert "incompatible" not in lab and "outdated" not in lab, lab
+    server = _jupyter(["server", "extension", "list"], course.root, env)
+    for extension in ("formgrader", "validate_assignment"):
+        assert re.search(r"nbgrader\.server_extensions\.%s +OK" % extension, server), server
+
+
+@needs_chromium
+def test_student_solves_an_exercise_validates_and_instructor_sees_formgrader(course, tmp_path, capsys):
+    from playwright.sync_api import expect
+
+    errors = []
+    with running_lab(course.root, tmp_path / "jupyter") as lab, \
+            chromium_page(tmp_path / "chromium-profile") as page:
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_default_timeout(UI_TIMEOUT)
+        shots = Screenshots(page, capsys)
+
+        # 2. the student opens the released notebook; its kernel starts
+        page.goto(lab.page_url("lab/tree/" + NOTEBOOK), timeout=UI_TIMEOUT)
+        page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=UI_TIMEOUT)
+        _wait_for_idle_kernel(page)
+        expect(page.locator(".jp-NotebookPanel-toolbar")).to_contain_text("Python 3 (ipykernel)")
+        shots.take("notebook_opened")
+
+        # 3. the setup cell, then the sigmoid exercise and its check
+        setup = _code_cell(page, "from nncourse.checks import")
+        _run(page, setup)
+        assert "Error" not in setup.locator(".jp-Cell-outputWrapper").inner_text()
+        shots.take("setup_ran")
+
+        solution = _code_cell(page, "def sigmoid(x):")
+        placeholder = solution.locator(".cm-line", has_text="raise NotImplementedError()")
+        placeholder.scroll_into_view_if_needed()
+        placeholder.click()
+        page.keyboard.press("End")
+        page.keyboard.press("Shift+Home")   # selects the line, from its indentation to its end
+        page.keyboard.insert_text(SOLUTION_LINE)
+        typed = solution.locator(".cm-content").inner_text()
+        assert SOLUTION_LINE in typed and "raise NotImplementedError()" not in typed, typed
+        shots.take("sigmoid_typed")
+
+        _run(page, solution)
+        check = _code_cell(page, '"sigmoid([1, 2, 3])")')
+        _run(page, check)
+        output = check.locator(".jp-OutputArea").inner_text()
+        assert "%s sigmoid([1, 2, 3])" % PASS_MARK in output, output
+        check.scroll_into_view_if_needed()
+        shots.take("sigmoid_check_passed")
+
+        # 4. nbgrader's Validate button: it saves, runs the notebook in a fresh kernel, reports
+        page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
+        dialog = page.locator(".jp-Dialog")
+        expect(dialog.locator(".jp-Dialog-header")).to_have_text("Validation Results",
+                                                                 timeout=VALIDATE_TIMEOUT)
+        verdict = dialog.locator(".jp-Dialog-body").inner_text()
+        shots.take("validate_dialog")
+        assert "The following cell failed" in verdict, verdict[:2000]
+        assert "basic_sigmoid returns a Python float" in verdict      # still to do: listed
+        assert "NotImplementedError" in verdict
+        assert '"""sigmoid works entry by entry' not in verdict       # solved (and saved): not listed
+        dialog.get_by_role("button", name="Ok").click()
+        expect(dialog).to_have_count(0)
+
+        # 5. the instructor's view: Nbgrader menu -> Formgrader lists the course's assignments
+        page.locator("#jp-MainMenu").get_by_text("Nbgrader", exact=True).click()
+        page.locator(".lm-Menu").get_by_text("Formgrader", exact=True).click()
+        formgrader = page.frame_locator("iframe[src*='formgrader']")
+        expect(formgrader.get_by_role("heading", name="Manage Assignments")).to_be_visible(timeout=UI_TIMEOUT)
+        table = formgrader.locator("table")
+        for assignment in course.assignments:
+            expect(table.get_by_text(assignment, exact=True)).to_be_visible(timeout=UI_TIMEOUT)
+        shots.take("formgrader")
+
+    assert not errors, "errors in the page: %s" % errors
+    assert "Traceback" not in lab.log.read_text(errors="replace"), lab.log_tail()
