@@ -95,7 +95,8 @@ def test_the_data_checks_of_the_notebook_pass(executed):
 def test_the_published_training_run(executed):
     text = _stream_text(_cell_with(executed, "learning_rate=0.005, print_cost=True"))
     costs = [(int(i), float(c)) for i, c in re.findall(r"Cost after iteration (\d+): ([\d.]+)", text)]
-    assert costs == [(100 * k, cost) for k, cost in enumerate(PUBLISHED_COSTS)]
+    assert [i for i, _ in costs] == [100 * k for k in range(len(PUBLISHED_COSTS))]
+    assert [c for _, c in costs] == pytest.approx(PUBLISHED_COSTS, abs=1.01e-6)   # printed to 6 decimals
     assert "train accuracy: 99.04306220095694 %" in text
     assert "test accuracy: 70.0 %" in text
 
@@ -110,7 +111,10 @@ def test_the_published_learning_rate_comparison(executed):
                          table, re.M), (rate, table)
         line = costs_text.split("learning rate %s," % rate, 1)[1].splitlines()[1]
         costs = [float(c) for c in line.split()]
-        assert len(costs) == 15 and costs[:len(first_costs)] == first_costs and costs[-1] == last_cost
+        # printed to 6 decimals; 0.4189445 sits on a rounding boundary, which threaded BLAS tips
+        # either way between runs: equal within one unit of the last printed digit
+        assert len(costs) == 15 and costs[-1] == pytest.approx(last_cost, abs=1.01e-6)
+        assert costs[:len(first_costs)] == pytest.approx(first_costs, abs=1.01e-6)
 
 
 @pytest.mark.slow

@@ -3,9 +3,11 @@
 Sources are committed without outputs, so each notebook is first executed once into a temporary
 copy of its assignment folder (the `executed_source` fixture, shared with the parity tests); nbval
 then re-executes that copy in a fresh kernel and compares every output except those of cells tagged
-`nbval-ignore-output` (timings, training logs that vary in the last digits) and images.
+`nbval-ignore-output` (timings, training logs that vary in the last digits), images, and the hidden
+tests' raw records (tests/nbval_records.py).
 """
 
+import os
 import subprocess
 import sys
 
@@ -25,7 +27,9 @@ def test_source_notebook_runs_and_reproduces_its_outputs(source, executed_source
     target, nb = executed_source(source)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, "%s: %s" % (errors[0].ename, errors[0].evalue)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "tests"),
+                                                                   os.environ.get("PYTHONPATH")])))
     done = subprocess.run([sys.executable, "-m", "pytest", "--nbval", str(target), "-q",
-                           "-p", "no:cacheprovider", "--nbval-cell-timeout=1200"],
-                          cwd=target.parent, capture_output=True, text=True)
+                           "-p", "no:cacheprovider", "-p", "nbval_records", "--nbval-cell-timeout=1200"],
+                          cwd=target.parent, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stdout[-4000:]
