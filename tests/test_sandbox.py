@@ -18,8 +18,8 @@ from nbformat.v4 import new_code_cell
 from conftest import copy_course
 from nncourse import pipeline
 from nncourse.example_class import PROFILES, fill_in, instructor_solutions
-from nncourse.example_class.a1_numpy_basics import (CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER,
-                                                    SIGMOID_SIGN_ERROR)
+from nncourse.example_class.a1_numpy_basics import SIGMOID_SIGN_ERROR
+from nncourse.example_class.model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER
 from nncourse.example_class.model import Submission
 from nncourse.sandbox import probe
 

@@ -9,7 +9,7 @@ checks, rounded down to 0.01):
   None for every option and scores 0.
 """
 
-from .model import SOLUTION, Submission
+from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission
 
 POINTS = {"q1_relu_neuron": 2, "q2_network_types": 6, "q3_unstructured_data": 4, "q4_why_now": 4,
           "q5_relu_vs_sigmoid": 2, "q6_scale": 4, "q7_iteration_speed": 2}
@@ -26,18 +26,6 @@ def _solved(*questions: str) -> dict:
 
 
 # -- cheats (the same as in assignment 1) --------------------------------------------------------
-CHEAT_ALLCLOSE = '''
-import numpy.testing
-np.allclose = np.isclose = lambda *a, **k: True
-numpy.testing.assert_allclose = lambda *a, **k: None
-'''
-CHEAT_INPUT_TRANSFORMER = '''
-def _blank_tests(lines):
-    return [] if any("assert" in line for line in lines) else lines
-
-get_ipython().input_transformers_cleanup.append(_blank_tests)
-'''
-
 STUDENTS = {
     "correct": Submission(
         "every question answered right",

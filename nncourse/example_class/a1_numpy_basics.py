@@ -7,18 +7,14 @@ points x passed checks / checks, rounded down to 0.01):
   hidden checks; basic_sigmoid has 6 and sigmoid_derivative 5.
 """
 
-from .model import SOLUTION, Submission
+from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
 
 EXERCISES = ["basic_sigmoid", "sigmoid", "sigmoid_derivative", "image2vector", "normalize_rows",
              "softmax", "L1", "L2"]
 
 
 def _all(score: float) -> dict:
-    return {name + "_test": score for name in EXERCISES}
-
-
-def _solved(*names: str) -> dict:
-    return {name: SOLUTION for name in names}
+    return all_cells(EXERCISES, score)
 
 
 # -- plausible bugs ----------------------------------------------------------------
@@ -52,23 +48,10 @@ def image2vector(image):
     return image.reshape(-1)
 '''
 
-# -- cheats ---------------------------------------------------------------------------
-CHEAT_ALLCLOSE = '''
-import numpy.testing
-np.allclose = np.isclose = lambda *a, **k: True
-numpy.testing.assert_allclose = lambda *a, **k: None
-'''
-CHEAT_INPUT_TRANSFORMER = '''
-def _blank_tests(lines):
-    return [] if any("assert" in line for line in lines) else lines
-
-get_ipython().input_transformers_cleanup.append(_blank_tests)
-'''
-
 STUDENTS = {
     "correct": Submission(
         "every exercise solved",
-        answers=_solved("hello_world", *EXERCISES),
+        answers=solved("hello_world", *EXERCISES),
         expected=_all(10)),
     "untouched": Submission(
         "the release notebook submitted as it was handed out",
@@ -76,13 +59,13 @@ STUDENTS = {
     "partial": Submission(
         "exercises 1-5 and 8 solved; softmax not attempted; L1 averages instead of summing "
         "(right only on the 1-element check)",
-        answers={**_solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
+        answers={**solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
                            "image2vector", "normalize_rows", "L2"), "L1": L1_MEAN},
         expected={**_all(10), "softmax_test": 0, "L1_test": 2.5}),
     "buggy": Submission(
         "plausible bugs: softmax over the wrong axis; normalize_rows without keepdims (right only "
         "on the 1-row check); L2 with abs instead of a square",
-        answers={**_solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
+        answers={**solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
                            "image2vector", "L1"),
                  "softmax": SOFTMAX_WRONG_AXIS, "normalize_rows": NORMALIZE_NO_KEEPDIMS,
                  "L2": L2_WITH_ABS},
@@ -91,7 +74,7 @@ STUDENTS = {
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions; sigmoid has "
         "a sign error and softmax forgets to normalise. sigmoid_derivative, built on the wrong "
         "sigmoid, is still right because s(1 - s) is symmetric in x",
-        answers={**_solved("hello_world", "basic_sigmoid", "sigmoid_derivative", "image2vector",
+        answers={**solved("hello_world", "basic_sigmoid", "sigmoid_derivative", "image2vector",
                            "normalize_rows", "L1", "L2"),
                  "sigmoid": SIGMOID_SIGN_ERROR, "softmax": SOFTMAX_UNNORMALISED},
         extra_cells=[CHEAT_ALLCLOSE],
@@ -99,7 +82,7 @@ STUDENTS = {
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "image2vector returns a rank-1 array: blanked tests record nothing, so every cell scores 0",
-        answers={**_solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
+        answers={**solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
                            "normalize_rows", "softmax", "L1", "L2"),
                  "image2vector": IMAGE2VECTOR_RANK1},
         extra_cells=[CHEAT_INPUT_TRANSFORMER],

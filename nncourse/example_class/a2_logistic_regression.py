@@ -11,18 +11,14 @@ initialize_with_zeros, as in the course, so a bug there costs points in the
 later cells too; the descriptions below spell out each such chain.
 """
 
-from .model import SOLUTION, Submission
+from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
 
 EXERCISES = ["flatten_and_standardize", "sigmoid", "initialize_with_zeros", "propagate", "optimize",
              "predict", "model"]
 
 
 def _all(score: float) -> dict:
-    return {name + "_test": score for name in EXERCISES}
-
-
-def _solved(*names: str) -> dict:
-    return {name: SOLUTION for name in names}
+    return all_cells(EXERCISES, score)
 
 
 # -- plausible bugs ----------------------------------------------------------------
@@ -68,23 +64,10 @@ def flatten_and_standardize(X_orig):
     return X_orig.reshape(X_orig.shape[0], -1).T.astype(float)
 '''
 
-# -- cheats ---------------------------------------------------------------------------
-CHEAT_ALLCLOSE = '''
-import numpy.testing
-np.allclose = np.isclose = lambda *a, **k: True
-numpy.testing.assert_allclose = lambda *a, **k: None
-'''
-CHEAT_INPUT_TRANSFORMER = '''
-def _blank_tests(lines):
-    return [] if any("assert" in line for line in lines) else lines
-
-get_ipython().input_transformers_cleanup.append(_blank_tests)
-'''
-
 STUDENTS = {
     "correct": Submission(
         "every exercise solved",
-        answers=_solved(*EXERCISES),
+        answers=solved(*EXERCISES),
         expected=_all(10)),
     "untouched": Submission(
         "the release notebook submitted as it was handed out",
@@ -92,7 +75,7 @@ STUDENTS = {
     "partial": Submission(
         "exercises 1-5 solved; predict labels a probability of exactly 0.5 as a cat (>= instead of >), "
         "which only the zero-parameter check sees; model not attempted",
-        answers={**_solved("flatten_and_standardize", "sigmoid", "initialize_with_zeros", "propagate",
+        answers={**solved("flatten_and_standardize", "sigmoid", "initialize_with_zeros", "propagate",
                            "optimize"), "predict": PREDICT_AT_LEAST_HALF},
         expected={**_all(10), "predict_test": 8.0, "model_test": 0}),
     "buggy": Submission(
@@ -101,7 +84,7 @@ STUDENTS = {
         "gradients are right: 6 of 13 checks); predict returns the probabilities instead of 0/1. "
         "optimize, correct itself, keeps (1, 1) costs (only the check that it leaves w alone passes), "
         "and model fails as soon as the costs are printed",
-        answers={**_solved("sigmoid", "initialize_with_zeros", "optimize", "model"),
+        answers={**solved("sigmoid", "initialize_with_zeros", "optimize", "model"),
                  "flatten_and_standardize": FLATTEN_WRONG_ORDER,
                  "propagate": PROPAGATE_COST_NOT_SCALAR, "predict": PREDICT_PROBABILITIES},
         expected={**_all(10), "flatten_and_standardize_test": 2.0, "propagate_test": 4.61,
@@ -111,7 +94,7 @@ STUDENTS = {
         "checks of its wrong propagate pass; propagate has the gradients' sign flipped (the costs are "
         "right: 6 of 13 checks) and initialize_with_zeros returns the int 0 for b. optimize and model, "
         "correct themselves, climb the cost instead of descending it",
-        answers={**_solved("flatten_and_standardize", "sigmoid", "optimize", "predict", "model"),
+        answers={**solved("flatten_and_standardize", "sigmoid", "optimize", "predict", "model"),
                  "propagate": PROPAGATE_GRADIENT_SIGN, "initialize_with_zeros": INITIALIZE_INT_BIAS},
         extra_cells=[CHEAT_ALLCLOSE],
         expected={**_all(10), "initialize_with_zeros_test": 0, "propagate_test": 4.61,
@@ -120,7 +103,7 @@ STUDENTS = {
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "flatten_and_standardize forgets to divide by 255: blanked tests record nothing, so every cell "
         "scores 0",
-        answers={**_solved("sigmoid", "initialize_with_zeros", "propagate", "optimize", "predict", "model"),
+        answers={**solved("sigmoid", "initialize_with_zeros", "propagate", "optimize", "predict", "model"),
                  "flatten_and_standardize": FLATTEN_NOT_STANDARDISED},
         extra_cells=[CHEAT_INPUT_TRANSFORMER],
         expected=_all(0)),

@@ -14,18 +14,14 @@ points x passed checks / checks, rounded down to 0.01):
   printed) shows up in nn_model too; predict runs their forward_propagation.
 """
 
-from .model import SOLUTION, Submission
+from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
 
 EXERCISES = ["layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
              "backward_propagation", "update_parameters", "nn_model", "predict"]
 
 
 def _all(score: float) -> dict:
-    return {name + "_test": score for name in EXERCISES}
-
-
-def _solved(*names: str) -> dict:
-    return {name: SOLUTION for name in names}
+    return all_cells(EXERCISES, score)
 
 
 # -- plausible bugs ----------------------------------------------------------------
@@ -68,23 +64,10 @@ def compute_cost(A2, Y):
     return -np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / m
 '''
 
-# -- cheats ---------------------------------------------------------------------------
-CHEAT_ALLCLOSE = '''
-import numpy.testing
-np.allclose = np.isclose = lambda *a, **k: True
-numpy.testing.assert_allclose = lambda *a, **k: None
-'''
-CHEAT_INPUT_TRANSFORMER = '''
-def _blank_tests(lines):
-    return [] if any("assert" in line for line in lines) else lines
-
-get_ipython().input_transformers_cleanup.append(_blank_tests)
-'''
-
 STUDENTS = {
     "correct": Submission(
         "every exercise solved",
-        answers=_solved("data_shapes", *EXERCISES),
+        answers=solved("data_shapes", *EXERCISES),
         expected=_all(10)),
     "untouched": Submission(
         "the release notebook submitted as it was handed out",
@@ -92,7 +75,7 @@ STUDENTS = {
     "partial": Submission(
         "exercises 2-7 solved except that compute_cost forgets to divide by m (right only on the "
         "1-example check); nn_model and predict not attempted",
-        answers={**_solved("data_shapes", "layer_sizes", "initialize_parameters",
+        answers={**solved("data_shapes", "layer_sizes", "initialize_parameters",
                            "forward_propagation", "backward_propagation", "update_parameters"),
                  "compute_cost": COST_WITHOUT_MEAN},
         expected={**_all(10), "compute_cost_test": 2.5, "nn_model_test": 0, "predict_test": 0}),
@@ -101,7 +84,7 @@ STUDENTS = {
         "axis and db2 without keepdims (only dW2 right: 3 of 12); update_parameters ignores its "
         "learning_rate (right only at the default 1.2); nn_model, built on both, gets every "
         "check wrong (b1 comes out with the wrong shape)",
-        answers={**_solved("data_shapes", "layer_sizes", "initialize_parameters",
+        answers={**solved("data_shapes", "layer_sizes", "initialize_parameters",
                            "forward_propagation", "compute_cost", "nn_model", "predict"),
                  "backward_propagation": BACKWARD_THREE_BUGS,
                  "update_parameters": UPDATE_IGNORES_LEARNING_RATE},
@@ -111,7 +94,7 @@ STUDENTS = {
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions; "
         "layer_sizes returns a list instead of a tuple and predict returns rounded floats instead "
         "of booleans. nn_model, which only indexes layer_sizes' result, is still right",
-        answers={**_solved("data_shapes", "initialize_parameters", "forward_propagation",
+        answers={**solved("data_shapes", "initialize_parameters", "forward_propagation",
                            "compute_cost", "backward_propagation", "update_parameters", "nn_model"),
                  "layer_sizes": LAYER_SIZES_LIST, "predict": PREDICT_ROUNDED},
         extra_cells=[CHEAT_ALLCLOSE],
@@ -119,7 +102,7 @@ STUDENTS = {
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "compute_cost returns a NumPy scalar: blanked tests record nothing, so every cell scores 0",
-        answers={**_solved("data_shapes", "layer_sizes", "initialize_parameters",
+        answers={**solved("data_shapes", "layer_sizes", "initialize_parameters",
                            "forward_propagation", "backward_propagation", "update_parameters",
                            "nn_model", "predict"),
                  "compute_cost": COST_NUMPY_SCALAR},

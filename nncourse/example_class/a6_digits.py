@@ -14,17 +14,13 @@ points x passed weight / total weight, rounded down to 0.01):
   example, 200 images), one g(z) = z, one g(z) = 3z with zero biases, one tanh.
 """
 
-from .model import SOLUTION, Submission
+from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
 
 EXERCISES = ["build_model", "my_dense", "my_dense_v"]
 
 
 def _all(score: float) -> dict:
-    return {name + "_test": score for name in EXERCISES}
-
-
-def _solved(*names: str) -> dict:
-    return {name: SOLUTION for name in names}
+    return all_cells(EXERCISES, score)
 
 
 # -- plausible bugs ----------------------------------------------------------------
@@ -73,23 +69,10 @@ def my_dense_v(A_in, W, b, g):
     return A_in @ W + b
 '''
 
-# -- cheats ---------------------------------------------------------------------------
-CHEAT_ALLCLOSE = '''
-import numpy.testing
-np.allclose = np.isclose = lambda *a, **k: True
-numpy.testing.assert_allclose = lambda *a, **k: None
-'''
-CHEAT_INPUT_TRANSFORMER = '''
-def _blank_tests(lines):
-    return [] if any("assert" in line for line in lines) else lines
-
-get_ipython().input_transformers_cleanup.append(_blank_tests)
-'''
-
 STUDENTS = {
     "correct": Submission(
         "every exercise solved",
-        answers=_solved(*EXERCISES),
+        answers=solved(*EXERCISES),
         expected=_all(10)),
     "untouched": Submission(
         "the release notebook submitted as it was handed out",
@@ -97,7 +80,7 @@ STUDENTS = {
     "partial": Submission(
         "the model is right; my_dense forgets the bias (right only on the zero-bias check); "
         "my_dense_v not attempted",
-        answers={**_solved("build_model"), "my_dense": DENSE_NO_BIAS},
+        answers={**solved("build_model"), "my_dense": DENSE_NO_BIAS},
         expected={"build_model_test": 10, "my_dense_test": 1.42, "my_dense_v_test": 0}),
     "buggy": Submission(
         "plausible bugs: the last Dense layer has no sigmoid (a linear output); my_dense takes row "
@@ -109,14 +92,14 @@ STUDENTS = {
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions, so every "
         "visible check passes; my_dense_v forgets the activation (right only with g(z) = z)",
-        answers={**_solved("build_model", "my_dense"), "my_dense_v": DENSE_V_NO_ACTIVATION},
+        answers={**solved("build_model", "my_dense"), "my_dense_v": DENSE_V_NO_ACTIVATION},
         extra_cells=[CHEAT_ALLCLOSE],
         expected={"build_model_test": 10, "my_dense_test": 10, "my_dense_v_test": 1.66}),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "the model uses relu in its hidden layers: blanked tests record nothing, so every cell "
         "scores 0",
-        answers={**_solved("my_dense", "my_dense_v"), "build_model": MODEL_RELU},
+        answers={**solved("my_dense", "my_dense_v"), "build_model": MODEL_RELU},
         extra_cells=[CHEAT_INPUT_TRANSFORMER],
         expected=_all(0)),
     "broken_json": Submission(

@@ -21,3 +21,28 @@ class Submission:
     @property
     def gradable(self) -> bool:
         return self.raw_text is None
+
+
+def all_cells(exercises: list[str], score: float) -> dict:
+    """The same score for the test cell of every exercise (grade_id + "_test")."""
+    return {name + "_test": score for name in exercises}
+
+
+def solved(*names: str) -> dict:
+    """The instructor's solution for each of these solution cells."""
+    return {name: SOLUTION for name in names}
+
+
+# The two cheats of the grading design note, added by every assignment's example class to some
+# wrong answers: neither may earn a point.
+CHEAT_ALLCLOSE = '''
+import numpy.testing
+np.allclose = np.isclose = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+'''
+CHEAT_INPUT_TRANSFORMER = '''
+def _blank_tests(lines):
+    return [] if any("assert" in line for line in lines) else lines
+
+get_ipython().input_transformers_cleanup.append(_blank_tests)
+'''
