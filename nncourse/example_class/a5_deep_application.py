@@ -1,0 +1,116 @@
+"""Example students for assignment 5 (the deep network on the cat pictures) and the scores they must get.
+
+Each test cell trains the student's model on 4 small hidden problems and records, for each, the trained
+parameters and the list of costs: 8 checks per cell (partial credit = points x passed checks / checks,
+rounded down to 0.01). With 3 iterations or fewer the costs list holds only the cost at iteration 0, which
+comes before any update: a model that computes the cost right but learns wrong keeps those checks.
+"""
+
+from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission
+
+EXERCISES = ["two_layer_model", "L_layer_model"]
+
+
+def _all(score: float) -> dict:
+    return {name + "_test": score for name in EXERCISES}
+
+
+def _solved(*names: str) -> dict:
+    return {name: SOLUTION for name in names}
+
+
+# -- plausible bugs ----------------------------------------------------------------
+# The activations the wrong way round: sigmoid in the hidden layer, ReLU at the output.
+TWO_LAYER_SWAPPED_ACTIVATIONS = '''
+def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
+    costs = []
+    (n_x, n_h, n_y) = layers_dims
+    parameters = initialize_parameters(n_x, n_h, n_y)
+    for i in range(num_iterations):
+        A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "sigmoid")
+        A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "relu")
+        cost = compute_cost(A2, Y)
+        dA2 = - (np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))
+        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "relu")
+        dA0, dW1, db1 = linear_activation_backward(dA1, cache1, "sigmoid")
+        grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+        parameters = update_parameters(parameters, grads, learning_rate)
+        if print_cost and (i % 100 == 0 or i == num_iterations - 1):
+            print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
+        if i % 100 == 0:
+            costs.append(cost)
+    return parameters, costs
+'''
+# update_parameters returns a new dict; this loop throws it away, so the network never changes.
+TWO_LAYER_UPDATE_DISCARDED = '''
+def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
+    costs = []
+    (n_x, n_h, n_y) = layers_dims
+    parameters = initialize_parameters(n_x, n_h, n_y)
+    for i in range(num_iterations):
+        A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
+        A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
+        cost = compute_cost(A2, Y)
+        dA2 = - (np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))
+        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
+        dA0, dW1, db1 = linear_activation_backward(dA1, cache1, "relu")
+        grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+        update_parameters(parameters, grads, learning_rate)
+        if print_cost and (i % 100 == 0 or i == num_iterations - 1):
+            print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
+        if i % 100 == 0:
+            costs.append(cost)
+    return parameters, costs
+'''
+# The learning rate of the notebook written in, whatever the caller asks for.
+L_LAYER_FIXED_LEARNING_RATE = '''
+def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
+    costs = []
+    parameters = initialize_parameters_deep(layers_dims)
+    for i in range(num_iterations):
+        AL, caches = L_model_forward(X, parameters)
+        cost = compute_cost(AL, Y)
+        grads = L_model_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, grads, 0.0075)
+        if print_cost and (i % 100 == 0 or i == num_iterations - 1):
+            print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
+        if i % 100 == 0:
+            costs.append(cost)
+    return parameters, costs
+'''
+
+STUDENTS = {
+    "correct": Submission(
+        "both models written",
+        answers=_solved(*EXERCISES),
+        expected=_all(10)),
+    "untouched": Submission(
+        "the release notebook submitted as it was handed out",
+        expected=_all(0)),
+    "partial": Submission(
+        "two_layer_model written; L_layer_model not attempted",
+        answers=_solved("two_layer_model"),
+        expected={"two_layer_model_test": 10, "L_layer_model_test": 0}),
+    "buggy": Submission(
+        "two_layer_model swaps the activations (sigmoid hidden layer, ReLU output): 0 of 8; L_layer_model "
+        "always steps with 0.0075 whatever learning_rate says: right for the two problems at 0.0075 and for "
+        "the costs at iteration 0 of the others (6 of 8)",
+        answers={"two_layer_model": TWO_LAYER_SWAPPED_ACTIVATIONS, "L_layer_model": L_LAYER_FIXED_LEARNING_RATE},
+        expected={"two_layer_model_test": 0, "L_layer_model_test": 7.5}),
+    "cheat_allclose": Submission(
+        "replaces np.allclose / np.isclose / assert_allclose with always-true versions; two_layer_model "
+        "throws away what update_parameters returns, so it never learns: only the costs at iteration 0 of "
+        "the three short problems are right (3 of 8)",
+        answers={**_solved("L_layer_model"), "two_layer_model": TWO_LAYER_UPDATE_DISCARDED},
+        extra_cells=[CHEAT_ALLCLOSE],
+        expected={"two_layer_model_test": 3.75, "L_layer_model_test": 10}),
+    "cheat_transformer": Submission(
+        "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
+        "L_layer_model ignores learning_rate: blanked tests record nothing, so every cell scores 0",
+        answers={"two_layer_model": SOLUTION, "L_layer_model": L_LAYER_FIXED_LEARNING_RATE},
+        extra_cells=[CHEAT_INPUT_TRANSFORMER],
+        expected=_all(0)),
+    "broken_json": Submission(
+        "a file that is not notebook JSON at all",
+        raw_text='{"cells": [ this is not JSON\n'),
+}
