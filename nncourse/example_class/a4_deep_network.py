@@ -9,7 +9,7 @@ The later functions call the student's earlier ones, as in the course, so a bug 
 costs points in linear_activation_backward and L_model_backward; the descriptions say where.
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission
+from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
 
 EXERCISES = ["initialize_parameters", "initialize_parameters_deep", "linear_forward",
              "linear_activation_forward", "L_model_forward", "compute_cost", "linear_backward",
@@ -17,11 +17,7 @@ EXERCISES = ["initialize_parameters", "initialize_parameters_deep", "linear_forw
 
 
 def _all(score: float) -> dict:
-    return {name + "_test": score for name in EXERCISES}
-
-
-def _solved(*names: str) -> dict:
-    return {name: SOLUTION for name in names}
+    return all_cells(EXERCISES, score)
 
 
 # -- plausible bugs ----------------------------------------------------------------
@@ -138,7 +134,7 @@ FORWARD = ["initialize_parameters", "initialize_parameters_deep", "linear_forwar
 STUDENTS = {
     "correct": Submission(
         "every exercise solved",
-        answers=_solved(*EXERCISES),
+        answers=solved(*EXERCISES),
         expected=_all(10)),
     "untouched": Submission(
         "the release notebook submitted as it was handed out",
@@ -146,14 +142,14 @@ STUDENTS = {
     "partial": Submission(
         "exercises 1-6 solved, but L_model_forward puts each new cache first (reverse layer order, right "
         "only for L = 1: 1 of 3 checks); the backward pass and update_parameters not attempted",
-        answers={**_solved(*FORWARD), "L_model_forward": L_MODEL_FORWARD_REVERSED_CACHES},
+        answers={**solved(*FORWARD), "L_model_forward": L_MODEL_FORWARD_REVERSED_CACHES},
         expected={**_all(0), **{name + "_test": 10 for name in FORWARD}, "L_model_forward_test": 3.33}),
     "buggy": Submission(
         "linear_backward uses W.reshape instead of W.T (right only when W has one row: 1 of 4 checks; the "
         "bug also costs linear_activation_backward 3 of 4 and L_model_backward 2 of 3 checks); "
         "L_model_forward runs the output layer through ReLU (0 of 3); update_parameters changes the dict "
         "it is given (3 of 5: the results are right, the input is not left alone)",
-        answers={**_solved(*EXERCISES), "linear_backward": LINEAR_BACKWARD_RESHAPED_W,
+        answers={**solved(*EXERCISES), "linear_backward": LINEAR_BACKWARD_RESHAPED_W,
                  "L_model_forward": L_MODEL_FORWARD_ALL_RELU, "update_parameters": UPDATE_IN_PLACE},
         expected={**_all(10), "linear_backward_test": 2.5, "linear_activation_backward_test": 2.5,
                   "L_model_backward_test": 3.33, "L_model_forward_test": 0, "update_parameters_test": 6}),
@@ -161,7 +157,7 @@ STUDENTS = {
         "L_model_backward takes the output layer back through ReLU instead of the sigmoid (0 of 3); "
         "update_parameters works on a shallow copy with -=, which still changes the caller's arrays "
         "(3 of 5); compute_cost sums instead of averaging (right only for m = 1: 1 of 4)",
-        answers={**_solved(*EXERCISES), "L_model_backward": L_MODEL_BACKWARD_OUTPUT_AS_RELU,
+        answers={**solved(*EXERCISES), "L_model_backward": L_MODEL_BACKWARD_OUTPUT_AS_RELU,
                  "update_parameters": UPDATE_SHALLOW_COPY, "compute_cost": COMPUTE_COST_NO_MEAN},
         expected={**_all(10), "L_model_backward_test": 0, "update_parameters_test": 6,
                   "compute_cost_test": 2.5}),
@@ -169,7 +165,7 @@ STUDENTS = {
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions; writes ReLU's "
         "derivative with >= so that it is 1 at z = 0 (linear_activation_backward fails its 2 ReLU checks, "
         "L_model_backward its 2 checks with ReLU layers); L_model_forward never runs the output layer (0 of 3)",
-        answers={**_solved(*EXERCISES),
+        answers={**solved(*EXERCISES),
                  "linear_activation_backward": LINEAR_ACTIVATION_BACKWARD_RELU_AT_ZERO,
                  "L_model_forward": L_MODEL_FORWARD_NO_OUTPUT_LAYER},
         extra_cells=[CHEAT_ALLCLOSE],
@@ -178,7 +174,7 @@ STUDENTS = {
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "initialize_parameters forgets the factor 0.01: blanked tests record nothing, so every cell scores 0",
-        answers={**_solved(*EXERCISES), "initialize_parameters": INITIALIZE_UNSCALED},
+        answers={**solved(*EXERCISES), "initialize_parameters": INITIALIZE_UNSCALED},
         extra_cells=[CHEAT_INPUT_TRANSFORMER],
         expected=_all(0)),
     "broken_json": Submission(

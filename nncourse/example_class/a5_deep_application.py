@@ -6,17 +6,13 @@ rounded down to 0.01). With 3 iterations or fewer the costs list holds only the 
 comes before any update: a model that computes the cost right but learns wrong keeps those checks.
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission
+from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission, all_cells, solved
 
 EXERCISES = ["two_layer_model", "L_layer_model"]
 
 
 def _all(score: float) -> dict:
-    return {name + "_test": score for name in EXERCISES}
-
-
-def _solved(*names: str) -> dict:
-    return {name: SOLUTION for name in names}
+    return all_cells(EXERCISES, score)
 
 
 # -- plausible bugs ----------------------------------------------------------------
@@ -82,14 +78,14 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
 STUDENTS = {
     "correct": Submission(
         "both models written",
-        answers=_solved(*EXERCISES),
+        answers=solved(*EXERCISES),
         expected=_all(10)),
     "untouched": Submission(
         "the release notebook submitted as it was handed out",
         expected=_all(0)),
     "partial": Submission(
         "two_layer_model written; L_layer_model not attempted",
-        answers=_solved("two_layer_model"),
+        answers=solved("two_layer_model"),
         expected={"two_layer_model_test": 10, "L_layer_model_test": 0}),
     "buggy": Submission(
         "two_layer_model swaps the activations (sigmoid hidden layer, ReLU output): 0 of 8; L_layer_model "
@@ -101,7 +97,7 @@ STUDENTS = {
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions; two_layer_model "
         "throws away what update_parameters returns, so it never learns: only the costs at iteration 0 of "
         "the three short problems are right (3 of 8)",
-        answers={**_solved("L_layer_model"), "two_layer_model": TWO_LAYER_UPDATE_DISCARDED},
+        answers={**solved("L_layer_model"), "two_layer_model": TWO_LAYER_UPDATE_DISCARDED},
         extra_cells=[CHEAT_ALLCLOSE],
         expected={"two_layer_model_test": 3.75, "L_layer_model_test": 10}),
     "cheat_transformer": Submission(
