@@ -16,29 +16,29 @@ export PATH := $(abspath $(BIN)):$(PATH)
 .PHONY: demo test setup release keys grade lab clean
 
 demo: $(STAMP)
-	$(BIN)/python -m nncourse demo
+	$(BIN)/python -m grader demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml student/requirements.txt student/requirements-hub.txt student/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
 	  { echo "error: the workbook needs Python 3.11; run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e ./student -e .
 	touch $@
 
 release: $(STAMP)
-	$(BIN)/python -m nncourse release
+	$(BIN)/python -m grader release
 
 keys: $(STAMP)
-	$(BIN)/python -m nncourse keys
+	$(BIN)/python -m grader keys
 
 grade: $(STAMP)
-	$(BIN)/python -m nncourse grade
+	$(BIN)/python -m grader grade
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab

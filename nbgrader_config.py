@@ -6,9 +6,9 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
                                     GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
-from nncourse.grading.preprocessor import CompareWithKey
-from nncourse.intake import COLLECTOR_REGEXP
-from nncourse.sandbox.kernel import SandboxedExecute
+from grader.grading.preprocessor import CompareWithKey
+from grader.intake import COLLECTOR_REGEXP
+from grader.sandbox.kernel import SandboxedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,6 +36,6 @@ c.OverwriteCells.add_missing_cells = True
 # Feedback shows the verdicts but never the hidden tests' source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
-# LMS downloads are named <student_id>_[<YYYYMMDDHHMMSS>_]<notebook>.ipynb; nncourse.intake checks every
+# LMS downloads are named <student_id>_[<YYYYMMDDHHMMSS>_]<notebook>.ipynb; grader.intake checks every
 # file against the same pattern before `nbgrader zip_collect` collects them.
 c.FileNameCollectorPlugin.named_regexp = COLLECTOR_REGEXP

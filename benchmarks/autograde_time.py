@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from nncourse import pipeline
-from nncourse.course import Course
-from nncourse.example_class import PROFILES, write_class
+from grader import classgrade, pipeline
+from grader.course import Course
+from grader.example_class import PROFILES, write_class
 
 
 def main() -> int:
@@ -40,7 +40,7 @@ def main() -> int:
             times = []
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                result = pipeline.autograde(copy, "correct", assignment)
+                result = classgrade.autograde(copy, "correct", assignment)
                 times.append(time.perf_counter() - start)
                 if not result.ok:
                     print("%s: autograde failed: %s" % (assignment, result.reason), file=sys.stderr)

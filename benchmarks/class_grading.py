@@ -22,11 +22,11 @@ from pathlib import Path
 
 import nbformat
 
-from nncourse import pipeline
-from nncourse.classgrade import prepare_workspace, snapshot_gradebook
-from nncourse.course import Course
-from nncourse.example_class import PROFILES, write_class
-from nncourse.synthetic import write_synthetic_class
+from grader import classgrade, pipeline
+from grader.classgrade import prepare_workspace, snapshot_gradebook
+from grader.course import Course
+from grader.example_class import PROFILES, write_class
+from grader.synthetic import write_synthetic_class
 
 
 def scores_of(course: Course, assignments: list[str]) -> dict:
@@ -38,7 +38,7 @@ def bare_execution(course: Course, student: str, assignment: str) -> float:
     from nbclient import NotebookClient
     from nbgrader.utils import setenv
 
-    from nncourse.sandbox.kernel import SandboxKernelManager
+    from grader.sandbox.kernel import SandboxKernelManager
 
     total = 0.0
     for path in sorted((course.folder("submitted") / student / assignment).glob("*.ipynb")):
@@ -85,7 +85,7 @@ def main() -> int:
         times, outcomes = {}, {}
         for workers in (1, 2):
             start = time.perf_counter()
-            results = pipeline.grade_class(copy, assignments, workers=workers, force=True, log=quiet)
+            results = classgrade.grade_class(copy, assignments, workers=workers, force=True, log=quiet)
             times[workers] = time.perf_counter() - start
             outcomes[workers] = (scores_of(copy, assignments), sorted((r.student, r.assignment, r.ok) for r in results))
             print("%d worker%s: %7.1f s in all, %5.2f s per submission (%d not graded)"

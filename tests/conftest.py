@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nncourse.course import Course
+from grader.course import Course
 
 REPO = Path(__file__).resolve().parents[1]
 ONLY = [a for a in os.environ.get("NNCOURSE_ONLY", "").split(",") if a]
@@ -31,6 +31,25 @@ if _CATVNONCAT_COPY.is_dir() and not os.environ.get("NNCOURSE_DATA_DIR"):
     os.environ["NNCOURSE_DATA_DIR"] = str(_CATVNONCAT_COPY)
 
 
+def handout(assignment: str, module: str):
+    """Import ``module`` from source/<assignment>/, the helper files that the assignment hands out, as a
+    fresh module object (its siblings are importable while it loads, as they are next to the notebook)."""
+    import importlib
+    import sys as _sys
+
+    folder = str(REPO / "source" / assignment)
+    siblings = {p.stem for p in (REPO / "source" / assignment).glob("*.py")}
+    saved = {name: _sys.modules.pop(name) for name in list(_sys.modules) if name in siblings}
+    _sys.path.insert(0, folder)
+    try:
+        return importlib.import_module(module)
+    finally:
+        _sys.path.remove(folder)
+        for name in siblings:
+            _sys.modules.pop(name, None)
+        _sys.modules.update(saved)
+
+
 def selected(assignments):
     """The assignments the session works on (all of them unless NNCOURSE_ONLY says otherwise)."""
     return [a for a in assignments if not ONLY or a in ONLY]
@@ -43,12 +62,12 @@ def copy_course(dest: Path) -> Course:
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
-    """The README's main job, `python -m nncourse demo`, run for real in a copy of the course.
+    """The README's main job, `python -m grader demo`, run for real in a copy of the course.
 
     Returns (course, completed process).
     """
     course = copy_course(tmp_path_factory.mktemp("demo") / "course")
-    command = [sys.executable, "-m", "nncourse", "demo"]
+    command = [sys.executable, "-m", "grader", "demo"]
     if ONLY:
         command += ["--only", ",".join(ONLY)]
     done = subprocess.run(command, cwd=course.root, capture_output=True, text=True, timeout=3000)

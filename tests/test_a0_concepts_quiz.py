@@ -7,7 +7,7 @@
   explanations shown in the feedback live in the instructor's solution cells (stripped from the
   release), so the hidden source a grading kernel runs holds neither an answer nor an explanation.
 * Grading: the hidden blocks run in this process, on the instructor's answers (the key) and on a
-  student's, and the records are judged with the grader's own code (nncourse.grading.verdict.judge):
+  student's, and the records are judged with the grader's own code (grader.grading.verdict.judge):
   accepted spellings, wrong formats, and per-option partial credit.
 * The feedback of the example class shows the explanations (from the demo run).
 """
@@ -25,7 +25,7 @@ import pytest
 
 from conftest import REPO, selected
 from nncourse import record as record_module
-from nncourse.grading.verdict import judge
+from grader.grading.verdict import judge
 
 matplotlib.use("Agg")
 

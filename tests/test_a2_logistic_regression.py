@@ -7,7 +7,7 @@ hidden checks that catch the plausible bugs, and the picture helpers.
 * Grading never needs the data: the notebook runs in grading mode with an empty data folder.
 * The hidden checks catch each plausible bug alone: the bug replaces the instructor's function, the
   cell's hidden block runs in this process, and its records are judged against the instructor's
-  records with the grader's own code (nncourse.grading.verdict.judge).
+  records with the grader's own code (grader.grading.verdict.judge).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from conftest import REPO
 from nncourse import pictures
 from nncourse import record as record_module
 from nncourse.datasets import data_available
-from nncourse.grading.verdict import judge
+from grader.grading.verdict import judge
 
 matplotlib.use("Agg")
 
@@ -349,7 +349,7 @@ def test_the_diverging_learning_rate_is_recorded_as_finite_growing_costs(monkeyp
     """The hidden 'learning rate so large that the cost grows' case must stay free of inf and NaN,
     so that equally correct implementations agree on it."""
     records = {r["name"]: r["value"] for r in _records_of("optimize_test", "", monkeypatch)}
-    from nncourse.grading.compare import as_array
+    from grader.grading.compare import as_array
 
     value = records["optimize with a learning rate so large that the cost grows (20.0, 301 iterations)"]
     costs = [float(as_array(c)) for c in value["items"][2]["items"]]

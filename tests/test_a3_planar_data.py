@@ -1,6 +1,7 @@
 """Assignment 3 (planar data, one hidden layer): the data, the helpers, and parity with the course.
 
-* The flower and the extra data sets are checked by calling nncourse.planar directly.
+* The flower and the extra data sets are checked by calling planar_utils (handed out in source/a3_planar_data/)
+  directly.
 * The published numbers of the network (costs, accuracies, the hidden-size sweep) are read from the
   source notebook executed once per session (the `executed_source` fixture): the network itself
   exists only in the notebook, never in an importable module a student could call.
@@ -18,8 +19,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from conftest import REPO
-from nncourse import planar
+from conftest import REPO, handout
+
+planar = handout("a3_planar_data", "planar_utils")
 
 matplotlib.use("Agg")
 
@@ -179,7 +181,7 @@ def test_notebook_public_examples_pass(executed):
 # ---------------------------------------------------------------- the hidden checks catch the bugs
 def _program():
     """(setup code, {grade_id: solution code}, [(test grade_id, points, hidden-block code)])."""
-    from nncourse.example_class import instructor_solutions
+    from grader.example_class import instructor_solutions
 
     cells = nbformat.read(str(SOURCE), as_version=4).cells
     setup = next(c.source for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
@@ -208,6 +210,7 @@ def _run_hidden_blocks(monkeypatch, replacements: dict[str, str]) -> dict[str, l
                                  "weight": float(weight), "explain": explain}})
 
     monkeypatch.setattr(nncourse.record, "_emit", emit)
+    monkeypatch.syspath_prepend(str(SOURCE.parent))   # planar_utils.py sits next to the notebook
     namespace: dict = {}
     exec(setup, namespace)
     for grade_id, code in solutions.items():
@@ -226,7 +229,7 @@ def answer_key():
 
 
 def _scores(monkeypatch, answer_key, replacements):
-    from nncourse.grading.verdict import judge
+    from grader.grading.verdict import judge
 
     records = _run_hidden_blocks(monkeypatch, replacements)
     scores = {}

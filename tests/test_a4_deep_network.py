@@ -1,9 +1,10 @@
-"""Assignment 4: the building blocks of nncourse.deep, and the notebook's solutions that must agree with them.
+"""Assignment 4: its solutions, its handed-out helpers, and assignment 5's copy of its building blocks.
 
-nncourse.deep is the one source of truth for the deep-network functions that assignment 5 imports and that
-the gradient check uses; the assignment 4 notebook has students write the same functions. These tests pin
-the module to the course's published examples, check the cache structure and the gradient check, and run
-the notebook's own solution cells against the module on unseen depths and widths.
+The instructor notebook's solution cells are the one source of truth for the deep-network building blocks:
+``grader.handouts`` writes them into source/a5_deep_application/dnn_blocks.py, which assignment 5 hands out
+(tests/test_audiences.py keeps that file in sync). These tests pin those blocks to the course's published
+examples, check the cache structure and that one training step is bit for bit the course's, and check the
+helpers that assignment 4 hands out (activations.py, gradcheck.py).
 """
 
 import copy
@@ -12,9 +13,13 @@ import nbformat
 import numpy as np
 import pytest
 
-from conftest import REPO
-from nncourse import deep
-from nncourse.example_class import instructor_solutions
+from conftest import REPO, handout
+from grader.example_class import instructor_solutions
+
+acts = handout("a4_deep_network", "activations")
+gradcheck = handout("a4_deep_network", "gradcheck")
+deep = handout("a5_deep_application", "dnn_blocks")      # assignment 4's solutions, as assignment 5 gets them
+app = handout("a5_deep_application", "dnn_app_utils")    # the application's own initialiser and predict
 
 SOURCE = REPO / "source" / "a4_deep_network" / "deep_network.ipynb"
 
@@ -34,7 +39,7 @@ def random_network(dims, m, seed, *, zero_at_kink=False):
 
 
 # ---------------------------------------------------------------- the course's published examples
-def test_initialisers_give_the_course_values_and_leave_the_global_generator_alone():
+def test_initialisers_give_the_course_values():
     np.random.seed(123)
     expected_next = np.random.RandomState(123).randn()
     two = deep.initialize_parameters(3, 2, 1)
@@ -42,14 +47,14 @@ def test_initialisers_give_the_course_values_and_leave_the_global_generator_alon
                                            [-0.01072969, 0.00865408, -0.02301539]], atol=1e-8)
     np.testing.assert_allclose(two["W2"], [[0.01744812, -0.00761207]], atol=1e-8)
     assert two["b1"].shape == (2, 1) and not two["b1"].any() and two["b2"].shape == (1, 1)
-    params = deep.initialize_parameters_deep([12288, 20, 7, 5, 1])
+    params = app.initialize_parameters_deep([12288, 20, 7, 5, 1])
     assert [params["W%d" % l].shape for l in range(1, 5)] == [(20, 12288), (7, 20), (5, 7), (1, 5)]
     np.random.seed(1)   # the course's way: the global generator, randn / sqrt(fan-in)
     for l, (rows, cols) in enumerate([(20, 12288), (7, 20), (5, 7), (1, 5)], start=1):
         assert np.array_equal(params["W%d" % l], np.random.randn(rows, cols) / np.sqrt(cols))
     np.random.seed(123)
-    deep.initialize_parameters_deep([4, 3, 1])
-    assert np.random.randn() == expected_next, "the initialisers must not reseed NumPy's global generator"
+    app.initialize_parameters_deep([4, 3, 1])
+    assert np.random.randn() == expected_next, "the application's initialiser must not reseed NumPy's generator"
 
 
 def test_forward_and_backward_reproduce_the_published_examples():
@@ -90,21 +95,10 @@ def test_caches_follow_the_course_structure(dims, m):
 def test_relu_derivative_is_zero_at_zero_and_the_backward_pass_copies():
     dA = np.ones((1, 3))
     Z = np.array([[-1.0, 0.0, 2.0]])
-    assert np.array_equal(deep.relu_backward(dA, Z), [[0.0, 0.0, 1.0]])
+    assert np.array_equal(acts.relu_backward(dA, Z), [[0.0, 0.0, 1.0]])
     assert np.array_equal(dA, np.ones((1, 3))), "relu_backward must not write into dA"
     with pytest.raises(ValueError):
         deep.linear_activation_forward(np.ones((2, 1)), np.ones((1, 2)), np.ones((1, 1)), "tanh")
-
-
-@pytest.mark.parametrize("dims, m", [([3, 1], 1), ([4, 3, 1], 2), ([12, 6, 5, 4, 3, 1], 7)])
-def test_skipping_dA0_changes_no_other_gradient(dims, m):
-    parameters, X, Y = random_network(dims, m, seed=7)
-    AL, caches = deep.L_model_forward(X, parameters)
-    full = deep.L_model_backward(AL, Y, caches)
-    lean = deep.L_model_backward(AL, Y, caches, keep_dA0=False)
-    assert set(full) - set(lean) == {"dA0"} and set(lean) <= set(full)
-    for key in lean:
-        assert np.array_equal(lean[key], full[key]), key
 
 
 def test_update_parameters_returns_new_arrays_and_leaves_its_input_alone():
@@ -121,10 +115,10 @@ def test_update_parameters_returns_new_arrays_and_leaves_its_input_alone():
 def test_predict_and_accuracy_follow_the_course():
     parameters, X, _ = random_network([3, 2, 1], 209, seed=5)
     AL, _ = deep.L_model_forward(X, parameters)
-    p = deep.predict(X, (AL > 0.5).astype(np.int64), parameters, print_accuracy=False)
+    p = app.predict(X, (AL > 0.5).astype(np.int64), parameters, print_accuracy=False)
     assert p.shape == (1, 209) and p.dtype == np.float64 and set(np.unique(p)) <= {0.0, 1.0}
     # summing 1/m, as the course does, gives its published 0.9999999999999998 for 209 right answers
-    assert deep.accuracy(p, p) == 0.9999999999999998
+    assert app.accuracy(p, p) == 0.9999999999999998
 
 
 def course_training_step(parameters, X, Y, learning_rate):
@@ -158,13 +152,13 @@ def course_training_step(parameters, X, Y, learning_rate):
 
 
 @pytest.mark.parametrize("dims, m", [([3, 1], 1), ([50, 6, 1], 9), ([300, 20, 7, 5, 1], 40)])
-def test_the_module_trains_bit_for_bit_like_the_course_expressions(dims, m):
+def test_the_blocks_train_bit_for_bit_like_the_course_expressions(dims, m):
     _, X, Y = random_network(dims, m, seed=4)
     X = np.asfortranarray(X)   # the application's pictures are a transposed view
-    ours = course = deep.initialize_parameters_deep(dims)   # scaled to fan-in: no saturation, no NaN
+    ours = course = app.initialize_parameters_deep(dims)   # scaled to fan-in: no saturation, no NaN
     for _ in range(30):
         AL, caches = deep.L_model_forward(X, ours)
-        ours = deep.update_parameters(ours, deep.L_model_backward(AL, Y, caches, keep_dA0=False), 0.05)
+        ours = deep.update_parameters(ours, deep.L_model_backward(AL, Y, caches), 0.05)
         course = course_training_step(course, X, Y, 0.05)
     for key in course:
         assert np.isfinite(course[key]).all() and np.array_equal(ours[key], course[key]), key
@@ -174,8 +168,9 @@ def test_the_module_trains_bit_for_bit_like_the_course_expressions(dims, m):
 @pytest.mark.parametrize("dims, m", [([3, 1], 1), ([4, 5, 3, 1], 6), ([5, 4, 4, 3, 2, 1], 4)])
 def test_gradient_check_passes_the_reference_backward_pass(dims, m):
     parameters, X, Y = random_network(dims, m, seed=11)
-    difference = deep.gradient_check(parameters, X, Y, verbose=False)
-    assert difference < deep.GRADCHECK_TOLERANCE / 10, difference
+    difference = gradcheck.gradient_check(parameters, X, Y, forward=deep.L_model_forward,
+                                          backward=deep.L_model_backward, cost=deep.compute_cost, verbose=False)
+    assert difference < gradcheck.GRADCHECK_TOLERANCE / 10, difference
 
 
 def broken(variant):
@@ -187,7 +182,7 @@ def broken(variant):
         elif variant == "output_layer_through_relu":
             linear_cache, Z = caches[-1]
             dAL = -(Y / AL - (1 - Y) / (1 - AL))
-            grads["dW%d" % len(caches)] = deep.linear_backward(deep.relu_backward(dAL, Z), linear_cache)[1]
+            grads["dW%d" % len(caches)] = deep.linear_backward(acts.relu_backward(dAL, Z), linear_cache)[1]
         return grads
     return backward
 
@@ -195,8 +190,9 @@ def broken(variant):
 @pytest.mark.parametrize("variant", ["db_not_averaged", "output_layer_through_relu"])
 def test_gradient_check_catches_a_wrong_backward_pass(variant, capsys):
     parameters, X, Y = random_network([4, 5, 3, 1], 6, seed=11)
-    difference = deep.gradient_check(parameters, X, Y, backward=broken(variant))
-    assert difference > 1e3 * deep.GRADCHECK_TOLERANCE
+    difference = gradcheck.gradient_check(parameters, X, Y, forward=deep.L_model_forward,
+                                          backward=broken(variant), cost=deep.compute_cost)
+    assert difference > 1e3 * gradcheck.GRADCHECK_TOLERANCE
     assert "failed" in capsys.readouterr().out
 
 
@@ -204,40 +200,22 @@ def test_numerical_gradients_match_the_backward_pass_entry_by_entry():
     parameters, X, Y = random_network([3, 4, 1], 5, seed=2)
     AL, caches = deep.L_model_forward(X, parameters)
     grads = deep.L_model_backward(AL, Y, caches)
-    estimates = deep.numerical_gradients(parameters, X, Y)
+    estimates = gradcheck.numerical_gradients(parameters, X, Y, forward=deep.L_model_forward,
+                                              cost=deep.compute_cost)
     assert set(estimates) == {"dW1", "db1", "dW2", "db2"}
     for key, estimate in estimates.items():
         np.testing.assert_allclose(estimate, grads[key], rtol=1e-5, atol=1e-8)
 
 
-# ---------------------------------------------------------------- the notebook agrees with the module
+# ---------------------------------------------------------------- the notebook's initialisers
 @pytest.fixture(scope="module")
 def notebook_solutions():
     """The source notebook's solved functions, defined as in the notebook (setup imports first)."""
-    namespace = {"np": np, "copy": copy, "sigmoid": deep.sigmoid, "relu": deep.relu,
-                 "sigmoid_backward": deep.sigmoid_backward, "relu_backward": deep.relu_backward}
+    namespace = {"np": np, "copy": copy, "sigmoid": acts.sigmoid, "relu": acts.relu,
+                 "sigmoid_backward": acts.sigmoid_backward, "relu_backward": acts.relu_backward}
     for name, code in instructor_solutions(SOURCE).items():
         exec(compile(code, "%s:%s" % (SOURCE.name, name), "exec"), namespace)
     return namespace
-
-
-@pytest.mark.parametrize("dims, m", [([3, 1], 1), ([4, 3, 1], 2), ([7, 6, 5, 4, 3, 1], 1), ([8, 5, 1], 9)])
-def test_the_notebook_solutions_compute_what_nncourse_deep_computes(notebook_solutions, dims, m):
-    nb = notebook_solutions
-    parameters, X, Y = random_network(dims, m, seed=sum(dims), zero_at_kink=True)
-    AL, caches = nb["L_model_forward"](X, parameters)
-    AL_ref, caches_ref = deep.L_model_forward(X, parameters)
-    assert np.array_equal(AL, AL_ref) and len(caches) == len(caches_ref)
-    # the notebook sums the terms, the module uses dot products: equal up to rounding
-    assert float(nb["compute_cost"](AL, Y)) == pytest.approx(float(deep.compute_cost(AL, Y)), rel=1e-13)
-    grads = nb["L_model_backward"](AL, Y, caches)
-    grads_ref = deep.L_model_backward(AL_ref, Y, caches_ref)
-    assert list(grads) == list(grads_ref)
-    for key in grads_ref:
-        assert np.array_equal(grads[key], grads_ref[key]), key
-    updated = nb["update_parameters"](parameters, grads, 0.3)
-    updated_ref = deep.update_parameters(parameters, grads_ref, 0.3)
-    assert all(np.array_equal(updated[k], updated_ref[k]) for k in updated_ref)
 
 
 def test_the_notebook_initialisers_follow_the_course_seeds(notebook_solutions):
@@ -247,6 +225,7 @@ def test_the_notebook_initialisers_follow_the_course_seeds(notebook_solutions):
     np.testing.assert_allclose(two["W2"], [[-0.00322417, -0.00384054, 0.01133769],
                                            [-0.01099891, -0.00172428, -0.00877858]], atol=1e-8)
     assert all(np.array_equal(two[k], v) for k, v in deep.initialize_parameters(4, 3, 2).items())
+    assert nb["initialize_parameters_deep"] is not app.initialize_parameters_deep
     many = nb["initialize_parameters_deep"]([4, 3, 2])
     np.testing.assert_allclose(many["W1"][0], [0.01788628, 0.0043651, 0.00096497, -0.01863493], atol=1e-8)
     np.testing.assert_allclose(many["W2"], [[0.00881318, 0.01709573, 0.00050034],

@@ -13,16 +13,19 @@ by step 2500), and the published values came from another machine.
 """
 
 import re
+import shutil
 
 import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from conftest import REPO, selected
-from nncourse import deep
+from conftest import REPO, handout, selected
+
+deep = handout("a5_deep_application", "dnn_blocks")   # assignment 4's solutions, as handed out here
+app = handout("a5_deep_application", "dnn_app_utils")
 from nncourse.datasets import data_available
-from nncourse.example_class import instructor_solutions
+from grader.example_class import instructor_solutions
 
 SOURCE = REPO / "source" / "a5_deep_application" / "deep_application.ipynb"
 COST_RTOL = 1e-12
@@ -119,11 +122,13 @@ def test_the_misclassified_pictures_are_listed_and_shown(executed):
 @pytest.mark.slow
 def test_without_the_data_every_cell_still_runs_and_says_skipped(tmp_path):
     skip_unless_selected()
-    nb = nbformat.read(str(SOURCE), as_version=4)
+    folder = tmp_path / SOURCE.parent.name   # the notebook with the files it imports, as students get it
+    shutil.copytree(SOURCE.parent, folder)
+    nb = nbformat.read(str(folder / SOURCE.name), as_version=4)
     empty = tmp_path / "no_data"
     empty.mkdir()
     client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})
+                            resources={"metadata": {"path": str(folder)}})
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NNCOURSE_DATA_DIR", str(empty))
         patch.delenv("NBGRADER_EXECUTION", raising=False)
@@ -137,18 +142,19 @@ def test_without_the_data_every_cell_still_runs_and_says_skipped(tmp_path):
 # ---------------------------------------------------------------- the instructor solutions (fast)
 @pytest.fixture(scope="module")
 def solutions():
-    namespace = {"np": np, **{name: getattr(deep, name) for name in deep.__all__}}
+    namespace = {"np": np, **{name: getattr(module, name) for module in (deep, app)
+                              for name in dir(module) if not name.startswith("_")}}
     for name, code in instructor_solutions(SOURCE).items():
         exec(compile(code, "%s:%s" % (SOURCE.name, name), "exec"), namespace)
     return namespace
 
 
-def test_the_notebook_takes_its_building_blocks_from_nncourse_deep():
+def test_the_notebook_takes_its_building_blocks_from_the_handed_out_modules():
     code = "\n".join(c.source for c in nbformat.read(str(SOURCE), as_version=4).cells if c.cell_type == "code")
     for name in ("initialize_parameters", "linear_activation_forward", "L_model_forward", "compute_cost",
                  "linear_activation_backward", "L_model_backward", "update_parameters", "predict"):
-        assert "def %s(" % name not in code, "%s should come from nncourse.deep, not be pasted" % name
-    assert "from nncourse.deep import" in code
+        assert "def %s(" % name not in code, "%s should come from dnn_blocks / dnn_app_utils, not be pasted" % name
+    assert "from dnn_blocks import" in code and "from dnn_app_utils import" in code
 
 
 def test_two_layer_model_reproduces_the_course_test_case(solutions):
@@ -183,7 +189,7 @@ def test_the_lean_backward_pass_trains_bit_for_bit_like_the_textbook_one(solutio
     Y = (rng.random((1, 40)) > 0.5).astype(np.int64)
     dims = [300, 8, 5, 1]
     parameters, costs = solutions["L_layer_model"](X, Y, dims, num_iterations=150, learning_rate=0.05)
-    textbook = deep.initialize_parameters_deep(dims)
+    textbook = app.initialize_parameters_deep(dims)
     textbook_costs = []
     for i in range(150):
         AL, caches = deep.L_model_forward(X, textbook)

@@ -22,14 +22,15 @@ import numpy as np
 import pytest
 
 from conftest import REPO, selected
-from nncourse.course import Course
-from nncourse.digits import (DATA_FILE, DATA_SHA256, N_PARAMETERS, DigitsDataError, as_image,
+from grader.course import Course
+from nncourse.digits import (DATA_SHA256, N_PARAMETERS, DigitsDataError, as_image,
                              load_digits)
-from nncourse.example_class import instructor_solutions
+from grader.example_class import instructor_solutions
 
 ASSIGNMENT = "a6_digits"
 SOURCE = REPO / "source" / ASSIGNMENT / "digits.ipynb"
 BUILD_SCRIPT = REPO / "scripts" / "build_digits.py"
+DATA_FILE = REPO / "source" / "a6_digits" / "data" / "digits_0_1.npz"
 needs_notebook = pytest.mark.skipif(ASSIGNMENT not in selected(Course(REPO).assignments),
                                     reason="NNCOURSE_ONLY leaves a6_digits out")
 
@@ -56,7 +57,7 @@ def test_the_data_readme_states_the_hash_and_the_licence():
 
 
 def test_the_loader_gives_the_course_shapes_order_and_scale():
-    X, y = load_digits()
+    X, y = load_digits(DATA_FILE)
     assert X.shape == (1000, 400) and X.dtype == np.float64
     assert y.shape == (1000, 1) and y.dtype == np.uint8
     assert (y[:500] == 0).all() and (y[500:] == 1).all()
@@ -73,7 +74,7 @@ def _height_and_width(image: np.ndarray) -> tuple[int, int]:
 
 def test_images_are_unrolled_column_by_column():
     """as_image (reshape then transpose) stands the ones up; a plain reshape lays them down."""
-    X, _ = load_digits()
+    X, _ = load_digits(DATA_FILE)
     upright = [_height_and_width(as_image(x)) for x in X[500:]]
     lying = [_height_and_width(x.reshape(20, 20)) for x in X[500:]]
     assert np.mean([h > w for h, w in upright]) > 0.95
@@ -85,9 +86,9 @@ def test_the_loader_refuses_a_changed_or_missing_file(tmp_path):
     data = bytearray(DATA_FILE.read_bytes())
     data[-100] ^= 1
     changed.write_bytes(bytes(data))
-    with pytest.raises(DigitsDataError, match="build_digits.py"):
+    with pytest.raises(DigitsDataError, match="not the course.s data file.*assignment.s files"):
         load_digits(changed)
-    with pytest.raises(DigitsDataError, match="missing"):
+    with pytest.raises(DigitsDataError, match="missing.*comes with assignment 6"):
         load_digits(tmp_path / "nothing.npz")
 
 

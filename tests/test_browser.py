@@ -30,7 +30,7 @@ import pytest
 from browser_support import CHROMIUM, chromium_page, lab_environment, running_lab
 from conftest import REPO
 from nncourse.checks import PASS_MARK
-from nncourse.course import Course
+from grader.course import Course
 
 pytestmark = pytest.mark.slow
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: install Debian's "
@@ -50,7 +50,7 @@ VALIDATE_TIMEOUT = 600_000  # ms: nbgrader runs the whole notebook in a fresh ke
 def course(tmp_path_factory):
     """A private copy of the course with release/a1_numpy_basics generated (and in the gradebook)."""
     course = Course(REPO).copy_to(tmp_path_factory.mktemp("browser") / "course")
-    done = subprocess.run([sys.executable, "-m", "nncourse", "release", "--only", ASSIGNMENT],
+    done = subprocess.run([sys.executable, "-m", "grader", "release", "--only", ASSIGNMENT],
                           cwd=course.root, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert (course.root / NOTEBOOK).is_file()

@@ -8,10 +8,10 @@ import nbformat
 import pytest
 
 from conftest import copy_course
-from nncourse import pipeline
-from nncourse.example_class import PROFILES, write_class
-from nncourse.report import write_class_report
-from nncourse.synthetic import write_synthetic_class
+from grader import classgrade, pipeline
+from grader.example_class import PROFILES, write_class
+from grader.report import write_class_report
+from grader.synthetic import write_synthetic_class
 
 pytestmark = pytest.mark.slow
 A1 = "a1_numpy_basics"
@@ -25,7 +25,7 @@ def graded(tmp_path_factory):
     write_class(course, [A1])
     write_synthetic_class(course, 3, seed=1, assignments=[A1])
     lines = []
-    results = pipeline.grade_class(course, [A1], workers=2, log=lines.append)
+    results = classgrade.grade_class(course, [A1], workers=2, log=lines.append)
     return course, results, lines
 
 
@@ -60,7 +60,7 @@ def test_no_score_is_lost_or_duplicated(graded):
 def test_one_worker_and_two_workers_agree(graded):
     course, results, _ = graded
     parallel = scores(course)
-    again = pipeline.grade_class(course, [A1], workers=1, force=True, log=lambda *_: None)
+    again = classgrade.grade_class(course, [A1], workers=1, force=True, log=lambda *_: None)
     assert scores(course) == parallel
     assert [(r.student, r.ok) for r in again] == [(r.student, r.ok) for r in results]
 
@@ -75,7 +75,7 @@ def test_progress_shows_a_bar_the_count_failures_and_eta(graded):
 def test_rerunning_keeps_unchanged_submissions_and_regrades_an_updated_one(graded):
     course, _, _ = graded
     before = scores(course)
-    results = pipeline.grade_class(course, [A1], workers=2, log=lambda *_: None)
+    results = classgrade.grade_class(course, [A1], workers=2, log=lambda *_: None)
     assert {r.student for r in results if r.skipped} == {r.student for r in results if r.ok}
     assert scores(course) == before
 
@@ -86,7 +86,7 @@ def test_rerunning_keeps_unchanged_submissions_and_regrades_an_updated_one(grade
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "softmax")
     cell.source = "\n".join(l for l in solution.splitlines() if "SOLUTION" not in l)
     nbformat.write(nb, str(path))
-    results = pipeline.grade_class(course, [A1], workers=2, log=lambda *_: None)
+    results = classgrade.grade_class(course, [A1], workers=2, log=lambda *_: None)
     regraded = {r.student for r in results if r.ok and not r.skipped}
     assert regraded == {"partial"}
     after = scores(course)

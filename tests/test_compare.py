@@ -5,7 +5,7 @@ import base64
 import numpy as np
 import pytest
 
-from nncourse.grading.compare import MalformedRecord, compare_record
+from grader.grading.compare import MalformedRecord, compare_record
 from nncourse.record import encode
 
 STRICT = {"rtol": 1e-6, "atol": 1e-9, "exact": True}

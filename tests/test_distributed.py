@@ -3,9 +3,9 @@
 import pytest
 
 from conftest import copy_course
-from nncourse import pipeline
-from nncourse.classgrade import grade_submissions
-from nncourse.example_class import PROFILES, write_class
+from grader import pipeline
+from grader.classgrade import grade_submissions
+from grader.example_class import PROFILES, write_class
 
 pytestmark = pytest.mark.slow
 A1 = "a1_numpy_basics"
@@ -14,7 +14,7 @@ A1 = "a1_numpy_basics"
 def test_a_few_students_graded_on_a_dask_local_cluster(tmp_path):
     from distributed import Client, LocalCluster
 
-    from nncourse.distributed import dask_engine
+    from grader.distributed import dask_engine
 
     course = copy_course(tmp_path / "course")
     pipeline.generate_release(course, [A1], log=lambda *_: None)

@@ -6,12 +6,16 @@ import tomllib
 from conftest import REPO
 
 
-def requirement_pins(lines):
-    """{(name, environment marker): version} of pinned requirement lines."""
+def requirement_pins(lines, base=REPO):
+    """{(name, environment marker): version} of pinned requirement lines; ``-r FILE`` lines (relative
+    to ``base``) are followed."""
     pins = {}
     for line in lines:
         line = line.split("#", 1)[0].strip()
-        if line and not line.startswith("-"):
+        if line.startswith("-r "):
+            included = base / line[3:].strip()
+            pins.update(requirement_pins(included.read_text().splitlines(), included.parent))
+        elif line and not line.startswith("-"):
             spec, _, marker = line.partition(";")
             name, _, version = spec.partition("==")
             assert version, "unpinned requirement: %r" % line
@@ -44,14 +48,29 @@ def test_environment_yml_pins_exactly_the_requirements():
     conda, pip = environment_yml()
     pip_pins = requirement_pins(pip)
     assert pip_pins == requirement_pins((REPO / "requirements.txt").read_text().splitlines())
-    assert "-e ." in pip, "environment.yml must install the workbook's own package"
+    assert "-e ." in pip and "-e ./student" in pip, "environment.yml must install both packages of the workbook"
     assert sorted(conda) == ["pip", "python=3.11"]
 
 
 def test_python_version_agrees_with_pyproject():
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    assert project["requires-python"] == ">=3.11,<3.12"
+    for pyproject in (REPO / "pyproject.toml", REPO / "student" / "pyproject.toml"):
+        project = tomllib.loads(pyproject.read_text())["project"]
+        assert project["requires-python"] == ">=3.11,<3.12", pyproject
     assert "python=3.11" in environment_yml()[0]
+
+
+def test_the_student_runtime_depends_on_the_student_pins_only():
+    """The student package's dependencies are student/requirements.txt (one list, read by setuptools),
+    and every one of them is also in the instructor's environment, at the same version."""
+    student = tomllib.loads((REPO / "student" / "pyproject.toml").read_text())
+    dynamic = student["tool"]["setuptools"]["dynamic"]
+    assert dynamic["dependencies"] == {"file": ["requirements.txt"]}
+    assert student["project"].get("dependencies") is None
+    student_pins = requirement_pins((REPO / "student" / "requirements.txt").read_text().splitlines())
+    instructor_pins = requirement_pins((REPO / "requirements.txt").read_text().splitlines())
+    assert student_pins and all(instructor_pins.get(k) == v for k, v in student_pins.items())
+    for instructor_only in ("pytest", "nbval", "playwright", "dask", "mlxtend"):
+        assert not any(name == instructor_only for name, _ in student_pins), instructor_only
 
 
 def test_the_installed_environment_is_the_pinned_one():

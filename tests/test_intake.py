@@ -6,8 +6,8 @@ import zipfile
 import pytest
 
 from conftest import copy_course
-from nncourse import pipeline
-from nncourse.intake import FILENAME_PATTERN, intake
+from grader import pipeline
+from grader.intake import FILENAME_PATTERN, intake
 
 A1 = "a1_numpy_basics"
 

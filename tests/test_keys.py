@@ -7,8 +7,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import REPO
-from nncourse.course import Course
-from nncourse.grading.keys import KeyBuildError, build_key, fingerprint
+from grader.course import Course
+from grader.grading.keys import KeyBuildError, build_key, fingerprint
 
 pytestmark = pytest.mark.slow
 CONFIG = Course(REPO).config
@@ -56,7 +56,7 @@ def test_record_call_works_on_copies_of_its_inputs(tmp_path):
         "record('x after the call', x)", "copy_test"))
     records = build_key(path, "a", CONFIG)["cells"]["copy_test"]["records"]
     assert records[1]["value"]["t"] == "array"
-    from nncourse.grading.compare import as_array
+    from grader.grading.compare import as_array
     assert as_array(records[1]["value"]).tolist() == [1.0, 1.0, 1.0]
 
 

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from conftest import REPO, selected
-from nncourse.course import Course
+from grader.course import Course
 
 COURSE = Course(REPO)
 pytestmark = pytest.mark.slow

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from nncourse.grading.compare import as_array
+from grader.grading.compare import as_array
 from nncourse.record import MAX_ELEMENTS, encode
 
 

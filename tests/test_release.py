@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from conftest import REPO, selected
-from nncourse.course import Course
+from grader.course import Course
 
 COURSE = Course(REPO)
 SOURCE_NOTEBOOKS = [(a, nb) for a in COURSE.assignments for nb in COURSE.source_notebooks(a)]

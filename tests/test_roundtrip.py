@@ -7,9 +7,9 @@ import shutil
 import pytest
 
 from conftest import REPO, copy_course, selected
-from nncourse import pipeline
-from nncourse.course import Course
-from nncourse.example_class import PROFILES, write_class
+from grader import classgrade, pipeline
+from grader.course import Course
+from grader.example_class import PROFILES, write_class
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +90,7 @@ def test_the_instructor_solution_scores_full_marks(course, assignment):
     folder = course.folder("submitted") / "instructor" / assignment
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(course.root / "source" / assignment, folder)
-    assert pipeline.autograde(course, "instructor", assignment).ok
+    assert classgrade.autograde(course, "instructor", assignment).ok
     _, scores, maxima = pipeline.exercise_scores(course, assignment)
     assert scores["instructor"] == maxima
 
@@ -99,10 +99,10 @@ def test_a_failed_regrade_never_shows_earlier_scores(course):
     if "a1_numpy_basics" not in selected(course.assignments):
         pytest.skip("works on assignment 1, which NNCOURSE_ONLY leaves out")
     write_class(course)
-    assert pipeline.autograde(course, "correct", "a1_numpy_basics").ok
+    assert classgrade.autograde(course, "correct", "a1_numpy_basics").ok
     assert sum(cell_scores(course, "a1_numpy_basics", "correct").values()) == 80
     submit(course, "correct", "a1_numpy_basics", "truncated {")
-    result = pipeline.autograde(course, "correct", "a1_numpy_basics")
+    result = classgrade.autograde(course, "correct", "a1_numpy_basics")
     assert not result.ok and "not valid notebook JSON" in result.reason
     assert cell_scores(course, "a1_numpy_basics", "correct") is None
     assert not (course.folder("autograded") / "correct" / "a1_numpy_basics").exists()
@@ -118,12 +118,12 @@ def test_a_stale_or_missing_key_stops_grading_with_a_clear_reason(course):
         key = json.loads(good)
         key["cells"]["softmax_test"]["fingerprint"] = "0" * 64
         path.write_text(json.dumps(key))
-        result = pipeline.autograde(course, "correct", "a1_numpy_basics")
+        result = classgrade.autograde(course, "correct", "a1_numpy_basics")
         assert not result.ok and "does not match test cell 'softmax_test'" in result.reason
         assert cell_scores(course, "a1_numpy_basics", "correct") is None
         path.unlink()
-        result = pipeline.autograde(course, "correct", "a1_numpy_basics")
+        result = classgrade.autograde(course, "correct", "a1_numpy_basics")
         assert not result.ok and "no answer key for a1_numpy_basics/numpy_basics" in result.reason
     finally:
         path.write_text(good)
-    assert pipeline.autograde(course, "correct", "a1_numpy_basics").ok
+    assert classgrade.autograde(course, "correct", "a1_numpy_basics").ok

@@ -16,12 +16,12 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from conftest import copy_course
-from nncourse import pipeline
-from nncourse.example_class import PROFILES, fill_in, instructor_solutions
-from nncourse.example_class.a1_numpy_basics import SIGMOID_SIGN_ERROR
-from nncourse.example_class.model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER
-from nncourse.example_class.model import Submission
-from nncourse.sandbox import probe
+from grader import classgrade, pipeline
+from grader.example_class import PROFILES, fill_in, instructor_solutions
+from grader.example_class.a1_numpy_basics import SIGMOID_SIGN_ERROR
+from grader.example_class.model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER
+from grader.example_class.model import Submission
+from grader.sandbox import probe
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(probe(200000) is not None, reason="no bubblewrap sandbox here: %s"
@@ -197,7 +197,7 @@ def hostile_class(tmp_path_factory):
     gradebook_size = (course.root / "gradebook.db").stat().st_size
     os.environ["NNCOURSE_SECRET_PROBE"] = SECRET
     try:
-        results = {r.student: r for r in pipeline.grade_class(course, [A1], log=lambda *_: None)}
+        results = {r.student: r for r in classgrade.grade_class(course, [A1], log=lambda *_: None)}
     finally:
         del os.environ["NNCOURSE_SECRET_PROBE"]
         stop.set()
@@ -326,12 +326,12 @@ def test_without_bubblewrap_grading_refuses_unless_allowed(tmp_path, monkeypatch
     nbformat.write(fill_in(release, PROFILES[A1]["correct"], solutions), str(folder / "numpy_basics.ipynb"))
     monkeypatch.delenv("NNCOURSE_ALLOW_UNSANDBOXED")
     with pytest.raises(pipeline.JobFailed, match="refuses to run student code without its sandbox"):
-        pipeline.grade_class(course, [A1], log=lambda *_: None)
+        classgrade.grade_class(course, [A1], log=lambda *_: None)
     monkeypatch.setenv("NNCOURSE_ALLOW_UNSANDBOXED", "1")
     lines = []
-    (result,) = pipeline.grade_class(course, [A1], log=lines.append)
+    (result,) = classgrade.grade_class(course, [A1], log=lines.append)
     assert result.ok and "UNSANDBOXED" in result.unsandboxed and "WARNING" in lines[0]
-    from nncourse.__main__ import score_table
+    from grader.__main__ import score_table
     assert "graded WITHOUT the sandbox" in score_table(course, [result])
     html = (course.folder("feedback") / "correct" / A1 / "numpy_basics.html").read_text()
     assert "UNSANDBOXED" in html

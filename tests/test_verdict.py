@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from nncourse.grading.preprocessor import FAILED_ENAME, verdict_outputs
-from nncourse.grading.verdict import judge, records_in
+from grader.grading.preprocessor import FAILED_ENAME, verdict_outputs
+from grader.grading.verdict import judge, records_in
 from nncourse.record import FORMAT_VERSION, RECORD_MIME, encode
 
 SPEC = {"rtol": 1e-6, "atol": 1e-9, "exact": True, "weight": 1.0}

@@ -1,0 +1,32 @@
+"""Grading on a Dask cluster: the same per-submission job, on more machines.
+
+    from distributed import Client
+    from grader.distributed import dask_engine
+    from grader.classgrade import grade_class
+    with Client("tcp://scheduler:8786") as client:          # or Client(LocalCluster(...))
+        grade_class(course, engine=dask_engine(client))
+
+Each task is :func:`grader.classgrade.grade_in_workspace`: it builds a
+workspace for one submission and grades it there, in the sandbox, under the
+outer time limit. The client merges finished workspaces into the course
+gradebook one at a time, exactly as with local workers. Workers therefore
+need the course folder at the same path (a shared file system) and the same
+environment; see docs/scaling.md.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .classgrade import Engine, GradeResult, Job, grade_in_workspace
+
+
+def dask_engine(client) -> Engine:
+    """An engine for :func:`grader.classgrade.grade_submissions` that runs jobs on ``client``'s cluster."""
+    from distributed import as_completed
+
+    def run(jobs: list[Job]) -> Iterator[tuple[GradeResult, str]]:
+        futures = [client.submit(grade_in_workspace, *job, pure=False) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+    return run

@@ -1,0 +1,121 @@
+"""The grading sandbox: student code runs under bubblewrap, seeing and using almost nothing.
+
+What the grading kernel gets (see :mod:`grader.sandbox.launch` for how):
+
+* a read-only view of /usr (the interpreter and system libraries), the course's
+  virtual environment and the student runtime ``nncourse`` (the instructor's package
+  ``grader`` is not there);
+* a private, size-capped copy of the submission folder as its working
+  directory (the real folder is mounted read-only and never written);
+* a size-capped private /tmp and home, no network (only its own loopback),
+  its own process and IPC namespaces, an empty environment apart from a few
+  harmless variables, no capabilities, a seccomp filter, and limits on
+  processes, address space, CPU seconds, file size and open files;
+* when the grader runs as root, an unprivileged uid first (bubblewrap never
+  runs with root's powers).
+
+It does not see source/, the answer keys, gradebook.db, the course config or
+other students' folders. Settings come from nbgrader_config.py
+(``c.Sandbox.<name>``).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+
+from traitlets import Bool, Integer, Unicode
+from traitlets.config import Configurable
+
+
+class SandboxUnavailable(RuntimeError):
+    """Autograding refuses to run student code without the sandbox (unless allowed)."""
+
+
+class Sandbox(Configurable):
+    """Settings of the grading sandbox (``c.Sandbox.*`` in nbgrader_config.py)."""
+
+    allow_unsandboxed = Bool(
+        False, help="Grade without the sandbox where bubblewrap or user namespaces are missing. "
+                    "Every report then says so. Also set by NNCOURSE_ALLOW_UNSANDBOXED=1."
+    ).tag(config=True)
+    bwrap = Unicode("bwrap", help="The bubblewrap executable (a name on PATH or a path)").tag(config=True)
+    uid = Integer(200000, help="When the grader is root, each sandbox runs as an unprivileged uid (and gid) "
+                              "from uid to uid + 4999, one per kernel launcher, so that concurrent "
+                              "sandboxes never share a process count").tag(config=True)
+    memory_bytes = Integer(8 << 30, help="Address-space limit of each sandboxed process (RLIMIT_AS)").tag(config=True)
+    processes = Integer(512, help="Processes and threads the sandbox may run at once (RLIMIT_NPROC)").tag(config=True)
+    cpu_seconds = Integer(600, help="CPU seconds per process (RLIMIT_CPU)").tag(config=True)
+    file_bytes = Integer(64 << 20, help="Largest file a sandboxed process may write (RLIMIT_FSIZE)").tag(config=True)
+    open_files = Integer(1024, help="Open files per process (RLIMIT_NOFILE)").tag(config=True)
+    tmp_bytes = Integer(128 << 20, help="Size of the private /tmp").tag(config=True)
+    home_bytes = Integer(512 << 20, help="Size of the private home, which holds the working copy").tag(config=True)
+    submission_seconds = Integer(
+        600, help="Outer time limit of one submission's whole autograde; past it the submission is "
+                  "reported as failed").tag(config=True)
+
+    @property
+    def unsandboxed_allowed(self) -> bool:
+        return self.allow_unsandboxed or os.environ.get("NNCOURSE_ALLOW_UNSANDBOXED") == "1"
+
+
+def student_runtime() -> str:
+    """The folder of the student runtime package ``nncourse`` (where the grading kernel imports it from)."""
+    import nncourse
+
+    return os.path.dirname(os.path.abspath(nncourse.__file__))
+
+
+def exposed_paths() -> list[str]:
+    """What the sandbox sees read-only besides /usr: the Python environment and the student runtime
+    (never the instructor's package ``grader``). Grading needs no data: hidden tests bring their inputs."""
+    runtime = student_runtime()
+    return [sys.prefix] + ([] if runtime.startswith(sys.prefix + os.sep) else [runtime])
+
+
+FIX = ("install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and allow unprivileged user "
+       "namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 also "
+       "kernel.apparmor_restrict_unprivileged_userns=0); or, knowingly, grade without it: "
+       "NNCOURSE_ALLOW_UNSANDBOXED=1 (c.Sandbox.allow_unsandboxed = True)")
+
+
+@functools.lru_cache(maxsize=None)
+def probe(uid: int, bwrap: str = "bwrap") -> str | None:
+    """None when a bubblewrap sandbox starts here; otherwise why not (one line)."""
+    from .launch import bwrap_prefix
+
+    if os.uname().sysname != "Linux":
+        return "the sandbox needs Linux (bubblewrap); this is %s" % os.uname().sysname
+    if shutil.which(bwrap) is None:
+        return "bubblewrap (%s) is not installed" % bwrap
+    command = bwrap_prefix(uid, bwrap) + ["--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
+                                          "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64"]
+    for path in exposed_paths():
+        command += ["--ro-bind", path, path]
+    command += ["--", sys.executable, "-c", "import nncourse.record"]
+    try:
+        done = subprocess.run(command, env={}, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return "bubblewrap could not start: %s" % exc
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or ["?"])[-1]
+        if "Permission denied" in why or "No such file" in why:
+            why += (" (the sandbox's user, uid %d, must be able to read the course's Python "
+                    "environment and the student runtime: %s)" % (uid, ", ".join(exposed_paths())))
+        return "bubblewrap could not start a sandbox: %s" % why
+    return None
+
+
+def check(config=None) -> str | None:
+    """Raise SandboxUnavailable with the fix, or return None (sandboxed) or a warning (allowed unsandboxed)."""
+    settings = Sandbox(config=config)
+    problem = probe(settings.uid, settings.bwrap)
+    if problem is None:
+        return None
+    if settings.unsandboxed_allowed:
+        return "UNSANDBOXED: %s; student code runs without the sandbox, as allowed" % problem
+    raise SandboxUnavailable("autograding refuses to run student code without its sandbox: %s. Fix: %s"
+                             % (problem, FIX))
