@@ -28,6 +28,9 @@ c.Autograde.autograde_preprocessors = [
     SandboxedExecute, CompareWithKey, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
+# nbgrader fails a whole submission when a cell's outputs trail the kernel's reply by more than iopub_timeout
+# (4 s by default): on a machine busy grading a class that happens to honest, heavy cells. Wait longer.
+c.Execute.iopub_timeout = 30
 # Answer keys live outside every folder that nbgrader copies to students.
 c.CompareWithKey.key_directory = os.path.join(HERE, "answer_keys")
 # A student who deletes a graded cell gets it back (and scores 0 on it) rather than losing it silently.
