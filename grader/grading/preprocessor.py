@@ -38,12 +38,17 @@ RESTORED = "the cell was missing from the submission (it was put back, and score
 FAILED_ENAME = "HiddenChecksFailed"
 
 
-def verdict_record(verdict: CellVerdict) -> dict:
-    """The verdict as plain data (kept in the test cell's metadata)."""
+def verdict_record(verdict: CellVerdict, key_cell: dict) -> dict:
+    """The verdict as plain data (kept in the test cell's metadata). When the cell's records could
+    not be trusted, every check of the key is listed as failed (for the class report)."""
+    if verdict.fatal:
+        checks = [{"name": rec["name"], "weight": float(rec["spec"].get("weight", 1)), "passed": False,
+                   "problem": verdict.fatal, "explain": ""} for rec in key_cell["records"]]
+    else:
+        checks = [{"name": c.name, "weight": c.weight, "passed": c.passed, "problem": c.problem,
+                   "explain": c.explain} for c in verdict.checks]
     return {"grade_id": verdict.grade_id, "points": verdict.points, "score": verdict.score,
-            "fatal": verdict.fatal, "note": verdict.note, "summary": verdict.summary(),
-            "checks": [{"name": c.name, "weight": c.weight, "passed": c.passed, "problem": c.problem,
-                        "explain": c.explain} for c in verdict.checks]}
+            "fatal": verdict.fatal, "note": verdict.note, "summary": verdict.summary(), "checks": checks}
 
 
 def verdict_outputs(verdict: CellVerdict, execution_count) -> list:
@@ -100,7 +105,7 @@ class CompareWithKey(NbGraderPreprocessor):
                 verdict = judge(grade_id, key_cell, payloads, error)
             verdict.note = resources.get("nncourse_unsandboxed", "")
             cell.outputs = verdict_outputs(verdict, cell.get("execution_count"))
-            cell.metadata.setdefault(META, {})["verdict"] = verdict_record(verdict)
+            cell.metadata.setdefault(META, {})["verdict"] = verdict_record(verdict, key_cell)
             graded += 1
             self.log.info("%s: %s scored %g / %g", ids["student"], grade_id, verdict.score,
                           verdict.points)

@@ -223,3 +223,20 @@ class RestoreStructure(NbGraderPreprocessor):
         if os.path.isfile(submitted):
             nb.metadata.setdefault(META, {})["submitted_sha256"] = file_sha256(submitted)
         return nb, resources
+
+
+def submission_notes(folder) -> list[str]:
+    """The structure notes of every graded notebook in an autograded submission folder (each
+    prefixed with its notebook's name when the assignment has several)."""
+    from pathlib import Path
+
+    paths = sorted(Path(folder).glob("*.ipynb"))
+    notes = []
+    for path in paths:
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:  # an unreadable autograded notebook has no notes to give
+            continue
+        prefix = "%s: " % path.stem if len(paths) > 1 else ""
+        notes += [prefix + note for note in structure_notes(nb)]
+    return notes
