@@ -93,6 +93,23 @@ def _integer_axis(axis) -> None:
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
+def score_histogram(assignment: str, totals: list[float], maximum: float):
+    """The histogram of total scores (a matplotlib figure): students counted in whole numbers."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.hist(totals, bins=min(20, max(5, len(totals))), range=(0, maximum), color="#4c72b0", edgecolor="white")
+    ax.set_xlabel("total score (out of %g)" % maximum)
+    ax.set_ylabel("students")
+    _integer_axis(ax.yaxis)
+    ax.set_title("%s: scores of %d graded submissions" % (assignment, len(totals)))
+    fig.tight_layout()
+    return fig
+
+
 def _plots(assignment: str, totals: list[float], maximum: float, rates: dict[str, float],
            ranked: list[tuple[str, str, int]], graded: int, folder: Path) -> dict[str, Path]:
     import matplotlib
@@ -102,13 +119,7 @@ def _plots(assignment: str, totals: list[float], maximum: float, rates: dict[str
 
     files = {}
     hist = folder / ("%s_scores.png" % assignment)
-    fig, ax = plt.subplots(figsize=(6, 3))
-    ax.hist(totals, bins=min(20, max(5, len(totals))), range=(0, maximum), color="#4c72b0", edgecolor="white")
-    ax.set_xlabel("total score (out of %g)" % maximum)
-    ax.set_ylabel("students")
-    _integer_axis(ax.yaxis)
-    ax.set_title("%s: scores of %d graded submissions" % (assignment, len(totals)))
-    fig.tight_layout()
+    fig = score_histogram(assignment, totals, maximum)
     fig.savefig(hist, dpi=100)
     plt.close(fig)
     files["scores"] = hist
