@@ -35,6 +35,7 @@ in that folder.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import mimetypes
 import os
@@ -175,17 +176,20 @@ def _pygments_css() -> str:
     return HtmlFormatter(style="default").get_style_defs(".hl")
 
 
-def _code(source: str) -> str:
-    from pygments import highlight
+@functools.lru_cache(maxsize=1)
+def _highlighter():
     from pygments.formatters import HtmlFormatter
-    from pygments.lexers import PythonLexer, get_lexer_by_name
-    from pygments.util import ClassNotFound
+    from pygments.lexers import PythonLexer
 
-    try:
-        lexer = get_lexer_by_name("ipython3")
-    except ClassNotFound:
-        lexer = PythonLexer()
-    return '<pre class="hl">%s</pre>' % highlight(source, lexer, HtmlFormatter(nowrap=True))
+    return PythonLexer(), HtmlFormatter(nowrap=True)
+
+
+def _code(source: str) -> str:
+    """A code cell's source, highlighted (pygments escapes it)."""
+    from pygments import highlight
+
+    lexer, formatter = _highlighter()
+    return '<pre class="hl">%s</pre>' % highlight(source, lexer, formatter)
 
 
 def _points(value: float) -> str:

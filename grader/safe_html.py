@@ -19,6 +19,7 @@ formgrader's view of a submission (:mod:`grader.webguard`).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from html.parser import HTMLParser
@@ -173,7 +174,9 @@ def latex_mathml(tex: str, display: bool) -> str:
 ImageSource = Callable[[str], "str | None"]
 
 
-def _markdown(image_source: ImageSource | None):
+@functools.lru_cache(maxsize=1)
+def _markdown():
+    """One Markdown renderer for every cell; a render's image resolver travels in its ``env``."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -185,6 +188,7 @@ def _markdown(image_source: ImageSource | None):
     def image(renderer, tokens, idx, options, env):
         token = tokens[idx]
         alt = "".join(child.content for child in (token.children or []))
+        image_source = env.get("image_source")
         source = image_source(token.attrGet("src") or "") if image_source else None
         if not source:
             return '<span class="missing-image">[image: %s]</span>' % html.escape(alt or "not shown")
@@ -197,4 +201,4 @@ def _markdown(image_source: ImageSource | None):
 def markdown_html(source: str, image_source: ImageSource | None = None) -> str:
     """Inert HTML for a Markdown cell: raw HTML shown as text, maths as MathML, images through
     ``image_source(src) -> data URI or None``, everything passed through :func:`sanitize`."""
-    return sanitize(_markdown(image_source).render(source))
+    return sanitize(_markdown().render(source, {"image_source": image_source}))
