@@ -127,10 +127,10 @@ def course(tmp_path_factory):
     return course
 
 
-def _shot(page, name: str, capsys):
+def _shot(page, name: str, capsys, full_page: bool = False):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / ("inert_%s.png" % name)
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=full_page)
     with capsys.disabled():
         print("\nscreenshot: %s" % path)
 
@@ -237,7 +237,7 @@ def test_class_report_page_ranks_checks_and_links_feedback(course, tmp_path, cap
         assert page.locator("img.plot-scores").count() == 1 and page.locator("img.plot-checks").count() == 1
         links = page.locator("table.students a")
         assert links.count() == 3
-        _shot(page, "class_report", capsys)
+        _shot(page, "class_report", capsys, full_page=True)
         links.first.click()
         page.wait_for_selector("h1")
         assert page.inner_text("h1").startswith("Feedback on %s" % NB)
