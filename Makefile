@@ -23,12 +23,16 @@ test: $(STAMP)
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml student/requirements.txt student/requirements-hub.txt student/pyproject.toml
+$(STAMP): requirements.txt pyproject.toml student/requirements.txt student/requirements-hub.txt student/pyproject.toml \
+          jupyter-config/jupyter_server_config.d/nncourse_grader.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
 	  { echo "error: the workbook needs Python 3.11; run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e ./student -e .
+	# an editable install does not place data files: enable the formgrader guard (grader.webguard) by hand
+	install -D -m 644 jupyter-config/jupyter_server_config.d/nncourse_grader.json \
+	  $(VENV)/etc/jupyter/jupyter_server_config.d/nncourse_grader.json
 	touch $@
 
 release: $(STAMP)

@@ -2,11 +2,14 @@
 
 import os
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
-                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
+                                    IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
+                                    SaveAutoGrades)
 
+from grader.feedback import FeedbackExporter
 from grader.grading.preprocessor import CompareWithKey
+from grader.grading.structure import RestoreStructure
 from grader.intake import COLLECTOR_REGEXP
 from grader.sandbox.kernel import SandboxedExecute
 
@@ -31,13 +34,21 @@ c.Autograde.autograde_preprocessors = [
 # nbgrader fails a whole submission when a cell's outputs trail the kernel's reply by more than iopub_timeout
 # (4 s by default): on a machine busy grading a class that happens to honest, heavy cells. Wait longer.
 c.Execute.iopub_timeout = 30
+# Before nbgrader's own checks, the submission gets the instructor's structure back: deleted graded cells
+# return (and score 0), copies and added cells claiming grade metadata run as ordinary cells, flipped
+# flags are restored; each change becomes a note in the feedback and the reports (grader.grading.structure).
+c.Autograde.sanitize_preprocessors = [
+    RestoreStructure, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+]
 # Answer keys live outside every folder that nbgrader copies to students.
 c.CompareWithKey.key_directory = os.path.join(HERE, "answer_keys")
 # A student who deletes a graded cell gets it back (and scores 0 on it) rather than losing it silently.
 c.OverwriteCells.add_missing_cells = True
 
-# Feedback shows the verdicts but never the hidden tests' source.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback is made from trusted parts only (grader.feedback): the cells as submitted, the grader's verdicts,
+# the gradebook's scores and comments; never an output of the grading run. The page runs no script.
+c.GenerateFeedback.exporter_class = FeedbackExporter
+c.GenerateFeedback.preprocessors = []
 
 # LMS downloads are named <student_id>_[<YYYYMMDDHHMMSS>_]<notebook>.ipynb; grader.intake checks every
 # file against the same pattern before `nbgrader zip_collect` collects them.

@@ -21,6 +21,7 @@ from pathlib import Path
 import time
 
 from .course import Course
+from .grading.structure import submission_notes
 from .report import write_class_report
 from .classgrade import grade_class
 from .pipeline import (GradeResult, JobFailed, build_keys, export_grades, exercise_scores,
@@ -60,6 +61,12 @@ def score_table(course: Course, results: list[GradeResult]) -> str:
         lines.append(fmt % tuple(headers))
         lines.append(fmt % tuple("-" * w for w in widths))
         lines.extend(fmt % tuple(r) for r in rows)
+    changed = [(r.student, r.assignment, note) for r in results if r.ok
+               for note in submission_notes(course.folder("autograded") / r.student / r.assignment)]
+    if changed:
+        lines.append("")
+        lines.append("Notebooks whose structure the student changed (graded from the instructor's cells):")
+        lines.extend("  %s / %s: %s" % entry for entry in changed)
     if failed:
         lines.append("")
         lines.append("Submissions that could not be graded:")
@@ -75,7 +82,8 @@ def cmd_grade(course: Course, assignments: list[str] | None = None, workers: int
     detail = write_exercise_csv(course, results, course.folder("reports") / "exercise_scores.csv")
     report = write_class_report(course, results, course.folder("reports"))
     print("grades CSV (nbgrader export): %s" % csv_path.relative_to(course.root))
-    print("class report: %s" % report.relative_to(course.root))
+    print("class report: %s (open %s in a browser)" % (report.relative_to(course.root),
+                                                         report.with_suffix(".html").relative_to(course.root)))
     print("per-exercise CSV with status: %s" % detail.relative_to(course.root))
     print("feedback HTML: feedback/<student>/<assignment>/*.html")
     print(score_table(course, results))

@@ -23,6 +23,7 @@ import nbformat
 
 from .course import Course
 from .grading.keys import build_key, key_is_current, write_key
+from .grading.structure import submission_notes
 from .handouts import write_handouts
 from .sandbox import SandboxUnavailable
 
@@ -127,16 +128,31 @@ def _quiet_gradebook():
         yield
 
 
+#: Messages that only wrap the real error (nbgrader's "Please see the the above traceback").
+_GENERIC = ("Please see the", "There was an error processing")
+_EXCEPTION_LINE = re.compile(r"^\s*([\w.]*(?:Error|Exception|MissingEntry|Exit|Interrupt))\b[^:]*: (.+)$")
+#: What to do about the failures an instructor meets, by a phrase of their message.
+_HINTS = {
+    "exists in the database": "generate it first: python -m grader release",
+    "No notebooks found": "generate it first: python -m grader release",
+}
+
+
 def _failure_reason(result: dict) -> str:
-    """The most specific error line of a failed nbgrader API call (not its generic wrapper)."""
+    """The most specific error of a failed nbgrader API call (never its generic wrapper), with what
+    to do about it when that is known."""
     lines = (result.get("log") or "").splitlines() + (result.get("error") or "").splitlines()
-    errors = [line.strip() for line in lines
-              if re.match(r"^\s*[\w.]*(Error|Exception)\b[^:]*: ", line)
-              and "NbGraderException" not in line]
-    if not errors:
-        return _last_line(result.get("error") or result.get("log"))
-    name, _, message = errors[-1].partition(": ")
-    return "%s: %s" % (name.rsplit(".", 1)[-1], message)
+    errors = []
+    for line in lines:
+        match = _EXCEPTION_LINE.match(line)
+        if match and not match.group(2).strip().startswith(_GENERIC):
+            errors.append("%s: %s" % (match.group(1).rsplit(".", 1)[-1], match.group(2).strip()))
+    if not errors:   # nbgrader's own error lines, "[ERROR] <message>", less the generic ones
+        errors = [line.split("]", 1)[1].strip() for line in lines if line.startswith("[ERROR]")
+                  and not line.split("]", 1)[1].strip().startswith(_GENERIC + ("Traceback",))]
+    reason = errors[-1] if errors else _last_line(result.get("error") or result.get("log"))
+    hint = next((h for phrase, h in _HINTS.items() if phrase in reason), "")
+    return reason + ("; %s" % hint if hint else "")
 
 
 def forget_submission(course: Course, student: str, assignment: str) -> None:
@@ -164,13 +180,15 @@ def export_grades(course: Course, path: Path) -> Path:
 
 
 def write_exercise_csv(course: Course, results: list[GradeResult], path: Path) -> Path:
-    """One row per submission: status, reason, and the score of every graded cell."""
+    """One row per graded cell of each submission: status, reason, score, and the changes the student
+    made to the notebook's structure (``notes``, the same on every row of a submission)."""
     import csv
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["assignment", "student", "status", "reason", "exercise", "score", "max_score"])
+        writer.writerow(["assignment", "student", "status", "reason", "exercise", "score", "max_score",
+                         "notes"])
         for assignment in sorted({r.assignment for r in results}):
             columns, scores, maxima = exercise_scores(course, assignment)
             for result in sorted((r for r in results if r.assignment == assignment),
@@ -180,9 +198,10 @@ def write_exercise_csv(course: Course, results: list[GradeResult], path: Path) -
                     continue
                 row = scores.get(result.student, {})
                 status = "graded UNSANDBOXED" if result.unsandboxed else "graded"
+                notes = " | ".join(submission_notes(course.folder("autograded") / result.student / assignment))
                 for grade_id in columns:
                     writer.writerow([assignment, result.student, status, result.unsandboxed, grade_id,
-                                     "%g" % (row.get(grade_id) or 0), "%g" % maxima[grade_id]])
+                                     "%g" % (row.get(grade_id) or 0), "%g" % maxima[grade_id], notes])
     return path
 
 

@@ -104,7 +104,7 @@ def test_exceptions_must_be_of_the_expected_type():
     assert compare_record(raised_type, dict(raised_type, message="other words"), STRICT) == []
     assert compare_record(raised_type, raised_value, STRICT) != []
     assert compare_record(raised_type, encode(1.0), STRICT) != []
-    assert compare_record(encode(1.0), raised_value, STRICT) == ["raised ValueError: nope"]
+    assert compare_record(encode(1.0), raised_value, STRICT) == ["raised ValueError"]   # never the message
 
 
 def test_nested_problems_name_the_path():

@@ -152,7 +152,10 @@ ip.ast_transformers.append(Swallow())
 def hostile_class(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("hostile") / "course")
     with open(course.root / "nbgrader_config.py", "a") as config:
-        config.write("\nc.Execute.timeout = 10\nc.Sandbox.submission_seconds = 60\n")
+        # the attacks report what they could do by printing it: keep what they print (the grader drops it
+        # from autograded notebooks by default)
+        config.write("\nc.Execute.timeout = 10\nc.Sandbox.submission_seconds = 60\n"
+                     "c.CompareWithKey.keep_student_outputs = True\n")
     pipeline.generate_release(course, [A1], log=lambda *_: None)
     pipeline.build_keys(course, [A1], log=lambda *_: None)
 

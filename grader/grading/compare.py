@@ -25,12 +25,22 @@ The rules (``spec`` always comes from the answer key, never from the student):
 
 Problems are phrased for the student: they name the shape, type, key or the
 size of the error, never the expected value itself.
+
+**Nothing the student's code produced is echoed** (leak safety): the records
+come out of the student's kernel, where hidden test source and hidden inputs
+can be seen, so any text copied from them into a verdict could carry those
+out. An exception is named by its type only, and only when that type is one of
+Python's built-in exceptions (or one of a few NumPy ones); no exception
+message, type name of the student's own, dict key of the student's or string
+value is repeated; the student's shapes and lengths are repeated only when
+they are close to the expected ones (see :func:`shown_shape`).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import builtins
 from typing import Any
 
 import numpy as np
@@ -39,6 +49,49 @@ _KIND_WORDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "floating
                "c": "complex numbers"}
 _KIND_GROUP = {"b": "b", "i": "i", "u": "i", "f": "f", "c": "c"}
 _REAL_SCALAR_TAGS = ("int", "float", "scalar")
+
+#: Exception type names that a verdict may repeat: Python's built-in exceptions and a few of
+#: NumPy's. Any other name in a record is student-controlled text (a class of their own can be
+#: called anything) and is never shown.
+SAFE_EXCEPTION_NAMES = frozenset(
+    [name for name, value in vars(builtins).items()
+     if isinstance(value, type) and issubclass(value, BaseException)]
+    + ["numpy.exceptions.AxisError", "numpy.linalg.LinAlgError", "numpy.exceptions.ComplexWarning"])
+#: Object type names that a verdict may repeat (a return value of the wrong kind).
+SAFE_TYPE_NAMES = frozenset(
+    [name for name, value in vars(builtins).items() if isinstance(value, type)]
+    + ["numpy.ndarray", "numpy.matrix", "numpy.ma.MaskedArray", "numpy.ma.core.MaskedArray"])
+
+
+def exception_name(name: object) -> str:
+    """How a verdict names an exception type taken from a record (leak-safe)."""
+    if isinstance(name, str) and name in SAFE_EXCEPTION_NAMES:
+        return name
+    return "an exception that is not one of Python's built-in exceptions"
+
+
+def _type_name(name: object) -> str:
+    if isinstance(name, str) and name in SAFE_TYPE_NAMES:
+        return "type " + name
+    return "a type that is not a number, array or built-in container"
+
+
+def shown_shape(shape: object, expected: object = None) -> str:
+    """The student's ``shape`` as a verdict may show it: in full when it is plausible next to the
+    ``expected`` shape (at most two more dimensions, none more than ten times the largest
+    expected one), else only its number of dimensions. So a made-up shape cannot carry text."""
+    if not isinstance(shape, (list, tuple)) or not all(type(n) is int for n in shape):
+        return "an unreadable shape"
+    reference = list(expected) if isinstance(expected, (list, tuple)) else []
+    limit = 10 * max(reference + [1]) + 10
+    if len(shape) <= len(reference) + 2 and all(0 <= n <= limit for n in shape):
+        return str(tuple(shape))
+    return "%s dimensions" % (len(shape) if len(shape) <= len(reference) + 4 else "many")
+
+
+def shown_count(count: int, expected: int) -> str:
+    """A student's length as a verdict may show it (bounded, like :func:`shown_shape`)."""
+    return "%d" % count if count <= 10 * expected + 10 else "far more than %d" % expected
 
 
 class MalformedRecord(ValueError):
@@ -118,8 +171,12 @@ def validate(enc: Any, depth: int = 0) -> None:
 
 
 # ---------------------------------------------------------------- describing
-def describe(enc: dict) -> str:
-    """A short phrase for what a record holds, e.g. 'a NumPy array of shape (3, 1)'."""
+def describe(enc: dict, like: dict | None = None) -> str:
+    """A short phrase for what a record holds, e.g. 'a NumPy array of shape (3, 1)'.
+
+    ``like`` is the key's value when ``enc`` is the student's: shapes and lengths are then shown
+    only as far as :func:`shown_shape` allows, and type names only when they are safe.
+    """
     tag = enc.get("t")
     if tag == "none":
         return "None"
@@ -128,16 +185,21 @@ def describe(enc: dict) -> str:
     if tag == "scalar":
         return "a NumPy %s scalar" % np.dtype(enc["dtype"]).name
     if tag == "array":
-        return "a NumPy array of shape %s" % (tuple(enc["shape"]),)
+        if like is None:
+            return "a NumPy array of shape %s" % (tuple(enc["shape"]),)
+        return "a NumPy array of shape %s" % shown_shape(enc["shape"], like.get("shape"))
     if tag in ("tuple", "list"):
         n = len(enc["items"])
+        if like is not None:
+            return "a %s of %s item%s" % (tag, shown_count(n, len(like.get("items", []))),
+                                          "" if n == 1 else "s")
         return "a %s of %d item%s" % (tag, n, "" if n == 1 else "s")
     if tag == "dict":
         return "a dict"
     if tag == "raised":
-        return "an exception (%s)" % enc.get("type")
+        return "an exception (%s)" % exception_name(enc.get("type"))
     if tag == "object":
-        return "an object of type %s" % enc.get("type")
+        return "an object of %s" % _type_name(enc.get("type"))
     raise MalformedRecord("unknown record kind %r" % (tag,))
 
 
@@ -224,19 +286,18 @@ def compare(expected: dict, actual: dict, spec: dict, path: str = "") -> list[st
             if expected.get("type") == actual.get("type"):
                 return []
             return [where + "raised %s, which is not the exception this input should raise"
-                    % actual.get("type")]
-        if a_tag == "raised":
-            message = actual.get("message") or ""
-            return [where + "raised %s%s" % (actual.get("type"), (": " + message) if message else "")]
+                    % exception_name(actual.get("type"))]
+        if a_tag == "raised":   # its message is the student's text: never shown
+            return [where + "raised %s" % exception_name(actual.get("type"))]
         return [where + "returned %s, but this input should raise %s"
-                % (describe(actual), expected.get("type"))]
+                % (describe(actual, expected), expected.get("type"))]
 
     if not exact and _is_real_number(expected) and _is_real_number(actual):
         problem = compare_values(as_array(expected), as_array(actual), rtol, atol, exact_kind=False)
         return [where + "the number " + problem] if problem else []  # e.g. "the number is off (...)"
 
     if e_tag != a_tag:
-        return [where + "is %s, but %s was expected" % (describe(actual), describe(expected))]
+        return [where + "is %s, but %s was expected" % (describe(actual, expected), describe(expected))]
 
     if e_tag == "none":
         return []
@@ -251,7 +312,7 @@ def compare(expected: dict, actual: dict, spec: dict, path: str = "") -> list[st
         if actual.get("shape") != expected["shape"]:
             got = actual.get("shape")
             return [where + "has shape %s, but shape %s was expected"
-                    % (tuple(got) if isinstance(got, list) else got, tuple(expected["shape"]))]
+                    % (shown_shape(got, expected["shape"]), tuple(expected["shape"]))]
         problem = compare_values(as_array(expected), as_array(actual), rtol, atol, exact_kind=exact)
         return [where + problem] if problem else []
     if e_tag in ("tuple", "list"):
@@ -259,7 +320,8 @@ def compare(expected: dict, actual: dict, spec: dict, path: str = "") -> list[st
         if not isinstance(items, list):
             raise MalformedRecord("a %s without items" % e_tag)
         if len(items) != len(expected["items"]):
-            return [where + "has %d items, but %d were expected" % (len(items), len(expected["items"]))]
+            return [where + "has %s items, but %d were expected"
+                    % (shown_count(len(items), len(expected["items"])), len(expected["items"]))]
         problems = []
         for i, (e_item, a_item) in enumerate(zip(expected["items"], items)):
             problems += compare(e_item, a_item, spec, "%s[%d]" % (path, i))
@@ -292,8 +354,9 @@ def _compare_dicts(expected: dict, actual: dict, spec: dict, path: str) -> list[
     extra = [k for k in a_map if k not in e_map]
     if missing:
         problems.append(where + "missing key%s %s" % ("s" if len(missing) > 1 else "", ", ".join(missing)))
-    if extra:
-        problems.append(where + "unexpected key%s %s" % ("s" if len(extra) > 1 else "", ", ".join(extra)))
+    if extra:   # the student's own keys are never repeated
+        problems.append(where + "%s unexpected key%s" % (shown_count(len(extra), len(e_map)),
+                                                          "s" if len(extra) > 1 else ""))
     for k in e_map:
         if k in a_map:
             problems += compare(e_map[k], a_map[k], spec, "%s[%s]" % (path, k))

@@ -10,21 +10,45 @@ verdict, in the form SaveAutoGrades reads:
   (nbgrader's partial credit);
 * none passed, or the records cannot be trusted: an error output (0 points).
 
-Record outputs are removed from every cell, so autograded notebooks and the
-feedback made from them carry no raw records.
+Every other output of the grading run is removed too (unless
+``keep_student_outputs``): whatever the student's code printed or displayed
+while graded could carry the hidden tests it saw, or script for the
+instructor's browser. So an autograded notebook holds the student's sources,
+the instructor's cells and the grader's verdicts, nothing else. Each verdict is
+also kept in the test cell's ``metadata.nncourse.verdict`` (checks, points,
+score) for the feedback and the class report.
+
+A graded cell that the student had deleted (put back by
+:class:`grader.grading.structure.RestoreStructure`) scores 0.
 """
 
 from __future__ import annotations
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 from nncourse.record import RECORD_MIME
 from .keys import StaleKeyError, fingerprint, is_graded_test, load_key
+from .structure import META, is_restored
 from .verdict import CellVerdict, judge, records_in
 
+RESTORED = "the cell was missing from the submission (it was put back, and scores 0 here)"
+
 FAILED_ENAME = "HiddenChecksFailed"
+
+
+def verdict_record(verdict: CellVerdict, key_cell: dict) -> dict:
+    """The verdict as plain data (kept in the test cell's metadata). When the cell's records could
+    not be trusted, every check of the key is listed as failed (for the class report)."""
+    if verdict.fatal:
+        checks = [{"name": rec["name"], "weight": float(rec["spec"].get("weight", 1)), "passed": False,
+                   "problem": verdict.fatal, "explain": ""} for rec in key_cell["records"]]
+    else:
+        checks = [{"name": c.name, "weight": c.weight, "passed": c.passed, "problem": c.problem,
+                   "explain": c.explain} for c in verdict.checks]
+    return {"grade_id": verdict.grade_id, "points": verdict.points, "score": verdict.score,
+            "fatal": verdict.fatal, "note": verdict.note, "summary": verdict.summary(), "checks": checks}
 
 
 def verdict_outputs(verdict: CellVerdict, execution_count) -> list:
@@ -46,6 +70,12 @@ class CompareWithKey(NbGraderPreprocessor):
     key_directory = Unicode(
         "answer_keys", help="Folder of answer keys: <key_directory>/<assignment>/<notebook>.json"
     ).tag(config=True)
+    keep_student_outputs = Bool(
+        False, help="Keep what the student's code printed or displayed while graded in the autograded "
+                    "notebook (to debug a submission). Feedback never shows it either way; but such an "
+                    "autograded notebook holds text that the student's code chose, which may include "
+                    "the hidden tests it saw: never hand it to students."
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         ids = resources["nbgrader"]
@@ -55,8 +85,11 @@ class CompareWithKey(NbGraderPreprocessor):
             if cell.cell_type != "code":
                 continue
             if not is_graded_test(cell):
-                cell.outputs = [o for o in cell.outputs
-                                if RECORD_MIME not in o.get("data", {})]
+                cell.metadata.pop(META, None)   # only graded test cells carry the grader's verdict
+                if self.keep_student_outputs:
+                    cell.outputs = [o for o in cell.outputs if RECORD_MIME not in o.get("data", {})]
+                else:
+                    cell.outputs = []
                 continue
             grade_id = cell.metadata.nbgrader["grade_id"]
             key_cell = key["cells"].get(grade_id)
@@ -65,10 +98,14 @@ class CompareWithKey(NbGraderPreprocessor):
                     "the answer key for %s/%s does not match test cell %r: rebuild the keys "
                     "(python -m grader keys) after changing source/ and regenerating release/"
                     % (ids["assignment"], ids["notebook"], grade_id))
-            payloads, error = records_in(cell.outputs)
-            verdict = judge(grade_id, key_cell, payloads, error)
+            if is_restored(cell):
+                verdict = CellVerdict(grade_id=grade_id, points=float(key_cell["points"]), fatal=RESTORED)
+            else:
+                payloads, error = records_in(cell.outputs)
+                verdict = judge(grade_id, key_cell, payloads, error)
             verdict.note = resources.get("nncourse_unsandboxed", "")
             cell.outputs = verdict_outputs(verdict, cell.get("execution_count"))
+            cell.metadata.setdefault(META, {})["verdict"] = verdict_record(verdict, key_cell)
             graded += 1
             self.log.info("%s: %s scored %g / %g", ids["student"], grade_id, verdict.score,
                           verdict.points)

@@ -12,6 +12,10 @@ Scoring rule (partial credit within a cell):
 * The cell scores 0 as a whole (fail closed) when its records cannot be
   trusted: a record that is malformed, a name recorded twice, or a name the
   key does not know.
+
+Verdicts repeat nothing that came out of the student's kernel (record names
+the key does not know, exception messages, the student's own type names): see
+"leak safety" in :mod:`grader.grading.compare`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import math
 from dataclasses import dataclass, field
 
 from nncourse.record import FORMAT_VERSION, RECORD_MIME
-from .compare import MalformedRecord, compare_record
+from .compare import MalformedRecord, compare_record, exception_name
 
 
 @dataclass
@@ -77,8 +81,9 @@ class CellVerdict:
 def records_in(outputs: list) -> tuple[list, str | None]:
     """The record payloads among a cell's outputs, and the cell's error (if any).
 
-    The error is 'Name: first line of message' of the first error output, used
-    to explain why records are missing.
+    The error names the type of the first error output (leak-safe: see
+    :func:`grader.grading.compare.exception_name`; never its message), used to
+    explain why records are missing.
     """
     payloads, error = [], None
     for out in outputs:
@@ -86,14 +91,14 @@ def records_in(outputs: list) -> tuple[list, str | None]:
         if kind in ("display_data", "execute_result") and RECORD_MIME in out.get("data", {}):
             payloads.append(out["data"][RECORD_MIME])
         elif kind == "error" and error is None:
-            message = str(out.get("evalue", "")).splitlines()
-            error = "%s%s" % (out.get("ename", "Error"), (": " + message[0][:200]) if message else "")
+            error = exception_name(out.get("ename"))
     return payloads, error
 
 
 def judge(grade_id: str, key_cell: dict, payloads: list, cell_error: str | None) -> CellVerdict:
     """Compare a cell's record payloads with its key entry."""
     verdict = CellVerdict(grade_id=grade_id, points=float(key_cell["points"]))
+    known = {rec["name"] for rec in key_cell["records"]}
     by_name: dict[str, object] = {}
     for payload in payloads:
         if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION \
@@ -101,15 +106,13 @@ def judge(grade_id: str, key_cell: dict, payloads: list, cell_error: str | None)
             verdict.fatal = "a record is malformed"
             return verdict
         name = payload["name"]
-        if name in by_name:
+        if name not in known:   # its name is the student's text: not repeated
+            verdict.fatal = "a record was made that none of this cell's checks makes"
+            return verdict
+        if name in by_name:     # a name of the key's: safe to repeat
             verdict.fatal = "the check %r was recorded more than once" % name
             return verdict
         by_name[name] = payload["value"]
-    known = {rec["name"] for rec in key_cell["records"]}
-    unknown = sorted(set(by_name) - known)
-    if unknown:
-        verdict.fatal = "unexpected record %r" % unknown[0]
-        return verdict
     for rec in key_cell["records"]:
         check = Check(name=rec["name"], weight=float(rec["spec"].get("weight", 1)),
                       explain=str(rec["spec"].get("explain", "")))
@@ -119,8 +122,8 @@ def judge(grade_id: str, key_cell: dict, payloads: list, cell_error: str | None)
         else:
             try:
                 problems = compare_record(rec["value"], by_name[rec["name"]], rec["spec"])
-            except MalformedRecord as exc:
-                verdict.fatal = "the record %r is malformed (%s)" % (rec["name"], exc)
+            except MalformedRecord:   # what is wrong with it would quote the student's record
+                verdict.fatal = "the record %r is malformed" % rec["name"]
                 verdict.checks = []
                 return verdict
             if problems:

@@ -1,0 +1,379 @@
+"""Feedback pages made from trusted parts only.
+
+nbgrader's own feedback is an HTML export of the *autograded* notebook: every
+output of the grading run included. A student's code runs beside the hidden
+tests in that run, so whatever it printed, displayed or raised (the hidden
+tests' source read from ``In``, hooks or audit events, the hidden inputs caught
+with ``sys.setprofile``) came back in the feedback, and any HTML or script it
+displayed ran in the reader's browser.
+
+Here a feedback page is built from:
+
+* the notebook **as the student submitted it**: its cells' sources (Markdown
+  rendered inert by :mod:`grader.safe_html`, code shown as text), never an
+  output, neither the grading run's nor the student's own saved ones (they see
+  those by running their notebook);
+* the **grader's verdict** of each graded cell, in its own words, kept in the
+  autograded notebook's metadata by ``CompareWithKey``, and the scores and
+  comments of the gradebook (which include the instructor's manual changes);
+* the exercise names, the points, the late penalty, and one line per change
+  the student made to the notebook's structure (``RestoreStructure``).
+
+The page holds no script at all, and says so to the browser: a
+Content-Security-Policy ``<meta>`` forbids every script, frame, form, font and
+remote image; pictures are ``data:`` URIs and formulas are MathML.
+
+:class:`FeedbackExporter` is set as ``GenerateFeedback.exporter_class`` in
+nbgrader_config.py, so ``nbgrader generate_feedback``, the formgrader's
+"Generate Feedback" button and the class grader all write these pages, where
+nbgrader's ``release_feedback`` looks for them:
+``feedback/<student>/<assignment>/<notebook>.html``, beside the
+``timestamp.txt`` and ``submission_secret.txt`` it needs. Nothing else is kept
+in that folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import mimetypes
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters import Exporter
+from traitlets import default
+
+from .grading.keys import is_graded_test
+from .grading.structure import META, file_sha256, instructor_notebook, reconcile, structure_notes
+from .safe_html import MATH_FONTS, markdown_html
+
+#: Files of a feedback folder besides the pages: nbgrader's release_feedback reads them.
+BOOKKEEPING = ("timestamp.txt", "submission_secret.txt")
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml", ".webp": "image/webp"}
+MAX_IMAGE_BYTES = 4 << 20
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
+       "form-action 'none'")
+NO_OUTPUTS = ("Outputs are not shown here: run your notebook in JupyterLab to see them. The grader does "
+              "not show what your code printed while it was graded.")
+
+
+class FeedbackError(RuntimeError):
+    """Feedback cannot be made (the message says why and what to do)."""
+
+
+def exercise_name(grade_id: str) -> str:
+    """'softmax' for the test cell 'softmax_test'."""
+    return grade_id[:-5] if grade_id.endswith("_test") else grade_id
+
+
+# ---------------------------------------------------------------- inputs
+@dataclass
+class Grades:
+    """What the gradebook says about one submitted notebook."""
+
+    scores: dict[str, float] = field(default_factory=dict)      # grade_id -> score (manual wins)
+    maxima: dict[str, float] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)      # grade_id -> instructor's comment
+    penalty: float = 0.0
+    timestamp: str = ""
+
+
+def gradebook_grades(db_url: str, course_id: str, student: str, assignment: str, notebook: str) -> Grades:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    grades = Grades()
+    with Gradebook(db_url, course_id) as gb:
+        try:
+            submitted = gb.find_submission_notebook(notebook, assignment, student)
+        except MissingEntry:
+            raise FeedbackError("%s/%s of %s is not in the gradebook: autograde it first"
+                                % (assignment, notebook, student)) from None
+        for grade in submitted.grades:
+            grades.scores[grade.name] = float(grade.score or 0)
+            grades.maxima[grade.name] = float(grade.max_score or 0)
+        for comment in submitted.comments:
+            if comment.manual_comment:
+                grades.comments[comment.name] = comment.manual_comment
+        grades.penalty = float(submitted.late_submission_penalty or 0)
+        stamp = submitted.assignment.timestamp
+        grades.timestamp = stamp.strftime("%Y-%m-%d %H:%M UTC") if stamp else ""
+    return grades
+
+
+def image_resolver(folder: Path | None):
+    """``src -> data URI`` for images of the assignment's own folder (regular files with an image
+    extension, inside the folder, at most 4 MiB); None for anything else."""
+    base = folder.resolve() if folder and folder.is_dir() else None
+
+    def resolve(src: str) -> str | None:
+        if base is None or not src or "://" in src or src.startswith(("/", "data:", "attachment:")):
+            return None
+        path = (base / src.split("?", 1)[0].split("#", 1)[0])
+        mime = IMAGE_TYPES.get(path.suffix.lower())
+        try:
+            if mime is None or path.is_symlink() or not path.resolve().is_relative_to(base) \
+                    or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
+                return None
+            return "data:%s;base64,%s" % (mime, base64.b64encode(path.read_bytes()).decode("ascii"))
+        except OSError:
+            return None
+    return resolve
+
+
+def _cell_images(cell, fallback):
+    """Resolve ``attachment:name`` from the cell's own attachments, anything else by ``fallback``."""
+    attachments = cell.get("attachments") or {}
+
+    def resolve(src: str) -> str | None:
+        if src.startswith("attachment:"):
+            bundle = attachments.get(src[len("attachment:"):]) or {}
+            for mime in ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"):
+                data = bundle.get(mime)
+                if isinstance(data, str):
+                    data = data if mime != "image/svg+xml" else base64.b64encode(data.encode()).decode()
+                    return "data:%s;base64,%s" % (mime, "".join(data.split()))
+            return None
+        return fallback(src)
+    return resolve
+
+
+# ---------------------------------------------------------------- the page
+_STYLE = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d1d1f;margin:0;background:#f6f7f9}
+main,header{max-width:980px;margin:0 auto;padding:0 20px}
+header{padding-top:24px}
+h1{font-size:1.6em;margin:0 0 4px}
+.meta{color:#555;margin:0 0 16px}
+.total{font-size:1.25em;font-weight:600}
+table.summary{border-collapse:collapse;margin:8px 0 16px;background:#fff}
+table.summary td,table.summary th{border:1px solid #d6d9de;padding:4px 12px;text-align:left}
+table.summary td.num{text-align:right;font-variant-numeric:tabular-nums}
+.full{color:#1a7f37}.part{color:#9a6700}.none{color:#cf222e}
+.notes{background:#fff8c5;border:1px solid #d4a72c;padding:8px 14px;border-radius:6px}
+.about{color:#555;font-size:.92em}
+.cell{background:#fff;border:1px solid #e1e4e8;border-radius:6px;margin:12px 0;padding:8px 14px}
+.cell.md{background:transparent;border:none;padding:0 2px}
+.label{font-size:.85em;font-weight:600;color:#444;margin-bottom:4px}
+.answer{border-left:4px solid #0969da}.checks{border-left:4px solid #8250df}
+pre{margin:0;white-space:pre-wrap;word-break:break-word;font:13px/1.45 ui-monospace,Menlo,Consolas,monospace}
+.verdict{margin-top:8px;padding:6px 10px;border-radius:4px;background:#f6f8fa}
+.verdict ul{margin:4px 0;padding-left:18px}
+.ok{color:#1a7f37}.fail{color:#cf222e}.explain{color:#444;font-style:italic}
+.comment{margin-top:8px;padding:6px 10px;background:#ddf4ff;border-radius:4px}
+.missing-image{color:#777;font-style:italic}
+math[display=block]{margin:8px 0}
+math{font-family:%s}
+""" % MATH_FONTS
+
+
+def _pygments_css() -> str:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(style="default").get_style_defs(".hl")
+
+
+@functools.lru_cache(maxsize=1)
+def _highlighter():
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    return PythonLexer(), HtmlFormatter(nowrap=True)
+
+
+def _code(source: str) -> str:
+    """A code cell's source, highlighted (pygments escapes it)."""
+    from pygments import highlight
+
+    lexer, formatter = _highlighter()
+    return '<pre class="hl">%s</pre>' % highlight(source, lexer, formatter)
+
+
+def _points(value: float) -> str:
+    return "%g" % round(value, 2)
+
+
+def _status_class(score: float, maximum: float) -> str:
+    return "full" if score >= maximum > 0 else ("part" if score > 0 else "none")
+
+
+def _verdict_html(verdict: dict | None, score: float, maximum: float) -> str:
+    if not verdict:
+        return '<div class="verdict">Not graded automatically: %s / %s points.</div>' % (
+            _points(score), _points(maximum))
+    parts = ['<div class="verdict"><div><strong class="%s">%s / %s points</strong>' % (
+        _status_class(score, maximum), _points(score), _points(maximum))]
+    if abs(score - float(verdict.get("score", score))) > 1e-9:
+        parts.append(" (the grader gave %s; changed by your instructor)" % _points(float(verdict["score"])))
+    parts.append("</div>")
+    if verdict.get("fatal"):
+        parts.append("<div>The hidden checks of this cell could not be verified: %s.</div>"
+                     % html.escape(str(verdict["fatal"])))
+    else:
+        checks = verdict.get("checks") or []
+        passed = sum(1 for c in checks if c.get("passed"))
+        parts.append("<div>Hidden checks: %d of %d passed.</div><ul>" % (passed, len(checks)))
+        for check in checks:
+            if check.get("passed"):
+                line = '<span class="ok">ok</span> %s' % html.escape(str(check.get("name")))
+            else:
+                line = '<span class="fail">FAIL</span> %s: %s' % (html.escape(str(check.get("name"))),
+                                                                  html.escape(str(check.get("problem"))))
+            if check.get("explain"):
+                line += '<div class="explain">%s</div>' % html.escape(str(check["explain"]))
+            parts.append("<li>%s</li>" % line)
+        parts.append("</ul>")
+    if verdict.get("note"):
+        parts.append("<div>(%s)</div>" % html.escape(str(verdict["note"])))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_feedback(submitted, autograded, instructor, grades: Grades, *, student: str, assignment: str,
+                    notebook: str, images=None) -> str:
+    """The feedback page (a complete HTML document) of one graded notebook.
+
+    ``submitted`` is the notebook as the student handed it in, ``autograded`` the graded one
+    (read for the verdicts and structure notes only), ``instructor`` the source notebook (for
+    the cells' roles), ``grades`` the gradebook's scores and comments.
+    """
+    verdicts = {c.metadata.nbgrader["grade_id"]: c.metadata.get(META, {}).get("verdict")
+                for c in autograded.cells if is_graded_test(c)}
+    graded_ids = [c.metadata.nbgrader["grade_id"] for c in instructor.cells
+                  if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    roles = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader for c in instructor.cells
+             if isinstance(c.get("metadata", {}).get("nbgrader", {}).get("grade_id"), str)}
+    shown = nbformat.from_dict(submitted)
+    reconcile(shown, instructor.cells)     # the same reading of the structure as grading made
+    images = images or (lambda src: None)
+
+    total = sum(grades.scores.get(g, 0.0) for g in graded_ids) - grades.penalty
+    maximum = sum(grades.maxima.get(g, 0.0) for g in graded_ids)
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta http-equiv="Content-Security-Policy" content="%s">' % CSP,
+           '<meta name="referrer" content="no-referrer">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           "<title>Feedback: %s / %s</title>" % (html.escape(assignment), html.escape(notebook)),
+           "<style>%s%s</style></head><body>" % (_STYLE, _pygments_css()),
+           "<header><h1>Feedback on %s.ipynb</h1>" % html.escape(notebook),
+           '<p class="meta">Assignment %s &middot; student %s%s</p>' % (
+               html.escape(assignment), html.escape(student),
+               " &middot; submitted %s" % html.escape(grades.timestamp) if grades.timestamp else ""),
+           '<p class="total">Score: %s / %s%s</p>' % (
+               _points(total), _points(maximum),
+               " (late penalty: %s)" % _points(grades.penalty) if grades.penalty else "")]
+    out.append('<table class="summary"><tr><th>exercise</th><th>score</th></tr>')
+    for grade_id in graded_ids:
+        score, top = grades.scores.get(grade_id, 0.0), grades.maxima.get(grade_id, 0.0)
+        out.append('<tr><td><a href="#%s">%s</a></td><td class="num %s">%s / %s</td></tr>' % (
+            html.escape(grade_id), html.escape(exercise_name(grade_id)), _status_class(score, top),
+            _points(score), _points(top)))
+    out.append("</table>")
+    notes = structure_notes(autograded)
+    if notes:
+        out.append('<div class="notes"><strong>What changed in your notebook</strong><ul>%s</ul></div>'
+                   % "".join("<li>%s</li>" % html.escape(n) for n in notes))
+    out.append('<p class="about">Below: the cells as you submitted them, with the grader\'s verdict '
+               "under each graded cell. %s</p></header><main>" % html.escape(NO_OUTPUTS))
+
+    for cell in shown.cells:
+        out.append(_cell_html(cell, roles, verdicts, grades, images))
+    out.append("</main></body></html>")
+    return "\n".join(out)
+
+
+def _cell_html(cell, roles: dict, verdicts: dict, grades: Grades, images) -> str:
+    info = cell.metadata.get("nbgrader") or {}
+    grade_id = info.get("grade_id") if isinstance(info.get("grade_id"), str) else None
+    restored = bool(cell.metadata.get(META, {}).get("restored"))
+    if grade_id and info.get("grade") and not info.get("solution"):
+        score, top = grades.scores.get(grade_id, 0.0), grades.maxima.get(grade_id, float(info.get("points", 0)))
+        body = "" if restored else _code(cell.source)   # a restored cell holds the hidden tests: never shown
+        return ('<section class="cell checks" id="%s"><div class="label">Graded checks &middot; %s '
+                "(%s points)</div>%s%s</section>" % (
+                    html.escape(grade_id), html.escape(exercise_name(grade_id)), _points(top), body,
+                    _verdict_html(verdicts.get(grade_id), score, top)))
+    if restored:
+        return ('<section class="cell"><div class="label">A locked cell of the assignment (%s) was missing '
+                "from your submission; the grader put it back.</div></section>" % html.escape(grade_id or "?"))
+    if cell.cell_type == "markdown":
+        return '<section class="cell md">%s</section>' % markdown_html(cell.source, _cell_images(cell, images))
+    if cell.cell_type == "raw":
+        return '<section class="cell"><pre>%s</pre></section>' % html.escape(cell.source)
+    if grade_id and info.get("solution"):
+        comment = grades.comments.get(grade_id)
+        return ('<section class="cell answer" id="%s"><div class="label">Your answer &middot; %s</div>%s%s'
+                "</section>" % (html.escape(grade_id), html.escape(grade_id), _code(cell.source),
+                                '<div class="comment"><strong>Instructor:</strong> %s</div>'
+                                % html.escape(comment) if comment else ""))
+    return '<section class="cell">%s</section>' % _code(cell.source)
+
+
+# ---------------------------------------------------------------- nbgrader's side
+def _coursedir(configurable):
+    owner = configurable
+    while owner is not None and getattr(owner, "coursedir", None) is None:
+        owner = getattr(owner, "parent", None)
+    if owner is None:
+        raise FeedbackError("FeedbackExporter runs inside nbgrader's GenerateFeedback only")
+    return owner.coursedir
+
+
+def submitted_notebook(coursedir, student: str, assignment: str, notebook: str, autograded):
+    """The submitted notebook that ``autograded`` was graded from (checked by its SHA-256)."""
+    path = os.path.join(coursedir.format_path(coursedir.submitted_directory, student, assignment),
+                        "%s.ipynb" % notebook)
+    label = os.path.relpath(path, coursedir.root)
+    expected = autograded.metadata.get(META, {}).get("submitted_sha256")
+    if not expected:
+        raise FeedbackError("the autograded %s.ipynb of %s/%s was not graded by this grader (no record "
+                            "of the submitted file): autograde it again" % (notebook, student, assignment))
+    if not os.path.isfile(path) or os.path.islink(path):
+        raise FeedbackError("%s is missing: feedback is made from the submitted notebook" % label)
+    if file_sha256(path) != expected:
+        raise FeedbackError("%s changed after it was autograded: autograde it again" % label)
+    return nbformat.read(path, as_version=4)
+
+
+def clean_feedback_folder(folder: Path, notebooks: list[str]) -> None:
+    """Leave only the feedback pages and nbgrader's bookkeeping files in ``folder``: nbgrader copies
+    every other file of the autograded folder there (whatever the student handed in)."""
+    import shutil
+
+    keep = set(BOOKKEEPING) | {"%s.html" % n for n in notebooks}
+    for entry in list(folder.iterdir()) if folder.is_dir() else []:
+        if entry.name in keep and entry.is_file() and not entry.is_symlink():
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+class FeedbackExporter(Exporter):
+    """nbgrader's GenerateFeedback exporter: an autograded notebook in, a feedback page out."""
+
+    output_mimetype = "text/html"
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".html"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        nb, resources = super().from_notebook_node(nb, resources, **kw)
+        ids = resources["nbgrader"]
+        student, assignment, notebook = ids["student"], ids["assignment"], ids["notebook"]
+        coursedir = _coursedir(self)
+        submitted = submitted_notebook(coursedir, student, assignment, notebook, nb)
+        instructor = instructor_notebook(coursedir, assignment, notebook)
+        grades = gradebook_grades(ids["db_url"], coursedir.course_id, student, assignment, notebook)
+        source_folder = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+        page = render_feedback(submitted, nb, instructor, grades, student=student, assignment=assignment,
+                               notebook=notebook, images=image_resolver(source_folder))
+        destination = Path(coursedir.format_path(coursedir.feedback_directory, student, assignment))
+        clean_feedback_folder(destination, sorted(p.stem for p in source_folder.glob("*.ipynb")))
+        resources["output_extension"] = ".html"
+        return page, resources

@@ -1,0 +1,204 @@
+"""Inert HTML from untrusted text: Markdown with maths as MathML, and an allowlist sanitiser.
+
+Everything a student wrote (Markdown cells, code) reaches the instructor's and
+the student's browser only through this module:
+
+* :func:`markdown_html` renders Markdown with raw HTML *disabled* (a ``<script>``
+  typed in a Markdown cell shows as text), maths (``$...$``, ``$$...$$``) turned
+  into MathML on the server (so no MathJax, no CDN and no script is needed to
+  read a formula), and images only as ``data:`` URIs that the caller resolves;
+* :func:`sanitize` then rebuilds the HTML from an allowlist of tags and
+  attributes, whatever produced it: no element or attribute outside the list
+  survives (no ``on*`` handler, no ``style``, no ``javascript:`` link, no
+  ``<svg>``, ``<iframe>``, ``<object>``, ``<form>``), and the text of a dropped
+  ``<script>`` or ``<style>`` is dropped with it.
+
+Both are used by the feedback pages (:mod:`grader.feedback`) and by the
+formgrader's view of a submission (:mod:`grader.webguard`).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from html.parser import HTMLParser
+from typing import Callable
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+
+_HTML_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "code", "pre",
+    "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "del", "s",
+    "sup", "sub", "span", "div", "details", "summary",
+}
+_MATHML_TAGS = {
+    "math", "semantics", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup",
+    "mfrac", "msqrt", "mroot", "mstyle", "merror", "mpadded", "mphantom", "mfenced", "menclose",
+    "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mlabeledtr", "mmultiscripts",
+    "mprescripts", "none",
+}
+ALLOWED_TAGS = frozenset(_HTML_TAGS | _MATHML_TAGS)
+VOID_TAGS = frozenset({"br", "hr", "img", "mspace", "mprescripts", "none"})
+#: Fonts with the OpenType MATH table that browsers need to draw MathML well (stretched brackets).
+MATH_FONTS = '"STIX Two Math", "Latin Modern Math", "Cambria Math", "DejaVu Math TeX Gyre", math'
+#: Elements dropped together with everything inside them.
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "iframe", "object", "embed", "noscript",
+                                  "textarea", "title", "svg", "annotation-xml", "select", "frameset",
+                                  "noembed", "xmp", "plaintext", "head"})
+_MATHML_ATTRIBUTES = {
+    "display", "mathvariant", "stretchy", "fence", "separator", "form", "lspace", "rspace", "largeop",
+    "movablelimits", "accent", "accentunder", "linethickness", "width", "height", "depth", "columnalign",
+    "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines", "frame", "displaystyle",
+    "scriptlevel", "notation", "minsize", "maxsize", "symmetric", "align", "open", "close", "separators",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "th": {"style"}, "td": {"style"},
+    "code": {"class"}, "span": {"class"}, "div": {"class"}, "pre": {"class"}, "p": {"class"},
+    "math": _MATHML_ATTRIBUTES | {"xmlns"},
+}
+_SAFE_CLASS = re.compile(r"^[\w -]{1,80}$")
+_SAFE_ALIGN = re.compile(r"^text-align: ?(left|right|center);?$")
+_SAFE_LINK = re.compile(r"^(https?://|mailto:|#)[^\s\"'<>`]*$", re.IGNORECASE)
+_SAFE_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$")
+_SAFE_NUMBER = re.compile(r"^\d{1,6}%?$")
+_SAFE_MATH_VALUE = re.compile(r"^[\w .%#+-]{0,64}$")
+
+
+def _allowed_value(tag: str, name: str, value: str) -> bool:
+    if tag in _MATHML_TAGS:
+        if name == "xmlns":
+            return value == MATHML_NS
+        return name in _MATHML_ATTRIBUTES and bool(_SAFE_MATH_VALUE.match(value))
+    if name not in _ATTRIBUTES.get(tag, ()):
+        return name in ("title", "alt") and tag in ("a", "img")
+    if name == "href":
+        return bool(_SAFE_LINK.match(value))
+    if name == "src":
+        return bool(_SAFE_IMAGE.match(value))
+    if name == "style":
+        return bool(_SAFE_ALIGN.match(value))
+    if name == "class":
+        return bool(_SAFE_CLASS.match(value))
+    if name in ("start", "width", "height"):
+        return bool(_SAFE_NUMBER.match(value))
+    return True   # title, alt: plain text, escaped below
+
+
+class _Sanitiser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.skipping: list[str] = []
+
+    def _start(self, tag: str, attrs, closed: bool) -> None:
+        if self.skipping:
+            if tag in DROPPED_WITH_CONTENT and not closed:
+                self.skipping.append(tag)
+            return
+        if tag in DROPPED_WITH_CONTENT:
+            if not closed and tag not in VOID_TAGS:
+                self.skipping.append(tag)
+            return
+        if tag not in ALLOWED_TAGS:
+            return   # the element goes, its text stays
+        kept = []
+        for name, value in attrs:
+            value = "" if value is None else value
+            if _allowed_value(tag, name, value.strip()):
+                kept.append(' %s="%s"' % (name, html.escape(value.strip(), quote=True)))
+        if tag == "a":
+            kept.append(' rel="noopener noreferrer"')
+        self.out.append("<%s%s>" % (tag, "".join(kept)))
+        if tag in _MATHML_TAGS and (closed or tag in VOID_TAGS):
+            # inside <math> the HTML parser knows no void elements: close explicitly
+            self.out.append("</%s>" % tag)
+        elif tag not in VOID_TAGS and not closed:
+            self.open.append(tag)
+        elif tag not in VOID_TAGS:
+            self.out.append("</%s>" % tag)
+
+    def handle_starttag(self, tag, attrs):
+        self._start(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag, attrs):
+        self._start(tag, attrs, closed=True)
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            if tag == self.skipping[-1]:
+                self.skipping.pop()
+            return
+        if tag in self.open:
+            while self.open:
+                last = self.open.pop()
+                self.out.append("</%s>" % last)
+                if last == tag:
+                    break
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.out.append(html.escape(data, quote=False))
+
+    # comments, declarations, processing instructions: dropped (the parser's defaults do nothing)
+
+    def result(self) -> str:
+        self.close()
+        return "".join(self.out) + "".join("</%s>" % tag for tag in reversed(self.open))
+
+
+def sanitize(fragment: str) -> str:
+    """``fragment`` rebuilt from the allowlist: safe to place in any page, whatever it held."""
+    parser = _Sanitiser()
+    parser.feed(fragment)
+    return parser.result()
+
+
+# ---------------------------------------------------------------- maths
+def latex_mathml(tex: str, display: bool) -> str:
+    """MathML for a LaTeX formula (as :mod:`latex2mathml` writes it), or the LaTeX itself in a
+    ``<code>`` element when it cannot be converted. Not sanitised: :func:`sanitize` the page."""
+    import latex2mathml.converter
+
+    try:
+        return latex2mathml.converter.convert(tex.strip(), display="block" if display else "inline")
+    except Exception:  # any formula the converter does not know: show it as written
+        return '<code class="tex">%s</code>' % html.escape(tex)
+
+
+# ---------------------------------------------------------------- Markdown
+ImageSource = Callable[[str], "str | None"]
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown():
+    """One Markdown renderer for every cell; a render's image resolver travels in its ``env``."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True,
+           renderer=lambda content, options: latex_mathml(content, options.get("display_mode", False)))
+
+    def image(renderer, tokens, idx, options, env):
+        token = tokens[idx]
+        alt = "".join(child.content for child in (token.children or []))
+        image_source = env.get("image_source")
+        source = image_source(token.attrGet("src") or "") if image_source else None
+        if not source:
+            return '<span class="missing-image">[image: %s]</span>' % html.escape(alt or "not shown")
+        return '<img src="%s" alt="%s">' % (html.escape(source), html.escape(alt))
+
+    md.add_render_rule("image", image)
+    return md
+
+
+def markdown_html(source: str, image_source: ImageSource | None = None) -> str:
+    """Inert HTML for a Markdown cell: raw HTML shown as text, maths as MathML, images through
+    ``image_source(src) -> data URI or None``, everything passed through :func:`sanitize`."""
+    return sanitize(_markdown().render(source, {"image_source": image_source}))
