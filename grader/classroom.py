@@ -515,7 +515,7 @@ def describe(classroom: Classroom, passwords: dict[str, str]) -> str:
     lines += ["",
               "As %s: open %suser/%s/formgrader in its own browser tab (JupyterHub forbids it in a frame)"
               % (classroom.instructor, classroom.url, classroom.instructor),
-              "  and press Release for an assignment; students fetch it in Nbgrader > Assignments.",
+              "  and press Release for an assignment; students fetch it in Nbgrader > Assignment List.",
               "After the deadline: Collect, then in a terminal of the instructor's JupyterLab (~/course):",
               "  python -m grader keys && python -m grader grade",
               "and Release Feedback in the formgrader. Stop with Ctrl+C; remove it all with",
