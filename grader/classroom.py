@@ -325,10 +325,11 @@ def configure_student_env(env: Path, course_id: str, exchange: Path) -> None:
     overrides.write_text(json.dumps(LAB_SETTINGS, indent=2) + "\n")
     for path in [env, *env.rglob("*")]:   # readable (and runnable) by every student, writable by none
         if not path.is_symlink():
-            mode = path.stat().st_mode
-            os.chmod(path, (mode | stat.S_IRGRP | stat.S_IROTH
-                            | (stat.S_IXGRP | stat.S_IXOTH if mode & stat.S_IXUSR else 0))
-                     & ~(stat.S_IWGRP | stat.S_IWOTH))
+            mode = stat.S_IMODE(path.stat().st_mode)
+            wanted = (mode | stat.S_IRGRP | stat.S_IROTH | (stat.S_IXGRP | stat.S_IXOTH if mode & stat.S_IXUSR else 0)) \
+                & ~(stat.S_IWGRP | stat.S_IWOTH)
+            if wanted != mode:
+                os.chmod(path, wanted)
 
 
 # ---------------------------------------------------------------- the instructor's course
@@ -389,6 +390,36 @@ def write_instructor_config(classroom: Classroom) -> Path:
     for item in [folder, *folder.rglob("*")]:
         os.lchown(item, account.pw_uid, account.pw_gid)
     return path
+
+
+#: What the course repository holds that students must never read (solutions, keys, grades, work).
+PRIVATE_FOLDERS = ("source", "answer_keys", "gradebook.db", "submitted", "autograded", "feedback", "reports")
+
+
+def readable_by_others(path: Path) -> bool:
+    """Can a user who is neither the owner nor in the group read ``path`` (every folder above it
+    searchable by others, the path itself readable)?"""
+    for folder in path.resolve().parents:
+        if not folder.stat().st_mode & stat.S_IXOTH:
+            return False
+    return bool(path.stat().st_mode & stat.S_IROTH)
+
+
+def exposed_to_students(repository: Path) -> list[Path]:
+    """The private folders of the course repository that the students' accounts can read."""
+    return [repository / name for name in PRIVATE_FOLDERS
+            if (repository / name).exists() and readable_by_others(repository / name)]
+
+
+def repository_warning(repository: Path) -> str:
+    """A warning when students could read the solutions in the repository that the hub runs from."""
+    exposed = exposed_to_students(repository)
+    if not exposed:
+        return ""
+    return ("WARNING: users of this machine, students included, can read %s (solutions, keys or grades).\n"
+            "  Fine for a demo; for a real class make the repository readable by root and the instructor only:\n"
+            "  chgrp -R %s %s && chmod -R o-rwx %s (docs/classroom.md)"
+            % (", ".join(str(p) for p in exposed), "<instructor>", repository, repository))
 
 
 def check_instructor_env(classroom: Classroom) -> None:
@@ -504,9 +535,11 @@ def remove(classroom: Classroom, log=print) -> None:
     log("removed %s" % classroom.state)
 
 
-def describe(classroom: Classroom, passwords: dict[str, str]) -> str:
+def describe(classroom: Classroom, passwords: dict[str, str], repository: Path | None = None) -> str:
     logins = classroom.private / "logins.txt"
-    lines = ["", "The classroom hub: %s" % classroom.url,
+    warning = repository_warning(repository) if repository else ""
+    lines = ([""] + warning.replace("<instructor>", classroom.instructor).splitlines() if warning else []) + [
+             "", "The classroom hub: %s" % classroom.url,
              "  instructor: %s   students: %s" % (classroom.instructor, ", ".join(classroom.students))]
     for user, password in passwords.items():
         lines.append("  login %-16s password %s" % (user, password))
@@ -564,7 +597,7 @@ def main(argv: list[str]) -> int:
                                   created_users=previous.created_users if previous else [])
             only = args.only.split(",") if args.only else None
             passwords = setup(classroom, course, only)
-            print(describe(classroom, passwords))
+            print(describe(classroom, passwords, course.root))
             if args.action == "setup":
                 return 0
         command, env = hub_command(classroom)
