@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader runs some helpers (alembic, jupyter) by name: find the ones of the venv first.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test setup release keys grade lab clean
+.PHONY: demo test setup release keys grade lab bundle hub clean
 
 demo: $(STAMP)
 	$(BIN)/python -m grader demo
@@ -47,5 +47,14 @@ grade: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab
 
+# For courses without a hub: the student runtime wheel and one zip per assignment in dist/.
+bundle: $(STAMP)
+	$(BIN)/python -m grader bundle
+
+# The JupyterHub classroom demo, as root: users, exchange, student environment, the instructor's course,
+# then JupyterHub on http://127.0.0.1:8000/ (docs/classroom.md). Options: HUB_ARGS="--port 8080 ...".
+hub: $(STAMP)
+	$(BIN)/python -m grader hub demo $(HUB_ARGS)
+
 clean:
-	rm -rf answer_keys reports gradebook.db autograded/*/ feedback/*/ submitted/*/
+	rm -rf answer_keys reports gradebook.db autograded/*/ feedback/*/ submitted/*/ dist

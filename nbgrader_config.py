@@ -21,8 +21,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.root = HERE
 # One name for the gradebook and the exchange.
 c.CourseDirectory.course_id = "nn-workbook"
-# nbgrader's release/collect exchange lives in the course folder, not in a system-wide /usr/local/share.
-c.Exchange.root = os.path.join(HERE, "exchange")
+# nbgrader's release/collect exchange: in the course folder, not a system-wide /usr/local/share; a
+# classroom hub points it at its shared folder with NNCOURSE_EXCHANGE (docs/classroom.md).
+c.Exchange.root = os.environ.get("NNCOURSE_EXCHANGE") or os.path.join(HERE, "exchange")
 
 # Student code runs in the bubblewrap sandbox kernel (SandboxedExecute forces it, whatever the
 # notebook's metadata says), and verdicts are reached outside it: CompareWithKey runs right after

@@ -10,6 +10,10 @@ Commands (run from the course folder or any folder below it):
   intake         check an LMS download (--assignment A --from DIR [--roster CSV]) and collect it
                  into submitted/ with nbgrader zip_collect
   grade          autograde everything in submitted/, make feedback, export grades, print the table
+  bundle         for courses without a hub: the student runtime wheel and one zip per assignment of
+                 release/ in dist/ (--dist DIR), for students to download
+  hub ACTION     the JupyterHub classroom, as root: demo|setup|start|remove (users, the exchange, the
+                 student environment, the instructor's course; see docs/classroom.md and `hub --help`)
 """
 
 from __future__ import annotations
@@ -105,10 +109,15 @@ def cmd_demo(course: Course, assignments: list[str] | None = None, workers: int 
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["hub"]:   # the classroom has options of its own
+        from .classroom import main as hub_main
+
+        return hub_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["demo", "release", "keys", "example-class", "synthetic-class",
-                                            "intake", "grade"])
+                                            "intake", "grade", "bundle"])
     parser.add_argument("--assignment", help="intake: the assignment the download belongs to")
     parser.add_argument("--from", dest="download", type=Path, help="intake: the folder of the LMS download")
     parser.add_argument("--roster", type=Path, help="intake: a roster CSV with an 'id' column")
@@ -119,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="submissions graded at once (default: the number of cores, %(default)s)")
     parser.add_argument("--only", metavar="A1,A2", help="work on these assignments only")
+    parser.add_argument("--dist", type=Path, help="bundle: where to write (default: dist/ of the course)")
     args = parser.parse_args(argv)
     course = Course.find()
     only = args.only.split(",") if args.only else None
@@ -150,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(intake(course, args.assignment, args.download, args.roster).lines()))
         elif args.command == "grade":
             return cmd_grade(course, only, args.workers, args.force)
+        elif args.command == "bundle":
+            from .bundle import bundle
+
+            bundle(course, (args.dist or course.folder("dist")).resolve(), only)
     except JobFailed as exc:
         print("error: %s" % exc, file=sys.stderr)
         return 1

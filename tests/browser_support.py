@@ -142,3 +142,36 @@ def chromium_page(profile: Path, viewport=(1400, 900)):
             yield page
         finally:
             context.close()
+
+
+@contextmanager
+def chromium_browser():
+    """Debian's Chromium, headless, for tests that need several users at once: each gets a
+    context of its own (``browser.new_context()``), with its own cookies."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class ScreenshotSeries:
+    """Numbered screenshots ``<prefix>_NN_<what>.png`` in ``folder`` (earlier ones of the same prefix
+    removed first), of any page, each path printed as it is written."""
+
+    def __init__(self, folder: Path, prefix: str, capsys):
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("%s_*.png" % prefix):
+            old.unlink()
+        self.folder, self.prefix, self.capsys, self.paths = folder, prefix, capsys, []
+
+    def take(self, page, what: str) -> Path:
+        path = self.folder / ("%s_%02d_%s.png" % (self.prefix, len(self.paths) + 1, what))
+        page.screenshot(path=str(path))
+        self.paths.append(path)
+        with self.capsys.disabled():
+            print("\nscreenshot: %s" % path)
+        return path

@@ -96,3 +96,14 @@ def executed_source(tmp_path_factory):
         return cache[source]
 
     return execute
+
+
+@pytest.fixture(scope="session")
+def student_env():
+    """The student environment as students install it (tests/student_env_support.py): built once per
+    session, shared by the download-and-install test and the JupyterHub classroom, removed at the end."""
+    from student_env_support import build_student_env, remove_student_env
+
+    built = build_student_env()
+    yield built
+    remove_student_env(built)

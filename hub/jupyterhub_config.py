@@ -1,0 +1,69 @@
+"""JupyterHub configuration of the classroom (started as root by `python -m grader hub start|demo`).
+
+Where things are comes from <state>/classroom.json (written by `python -m grader hub setup`; the state
+folder is $NNCOURSE_HUB_DIR, default /srv/nncourse-hub). Each setting below says why it is there;
+docs/classroom.md is the instructor's guide.
+"""
+
+import os
+from pathlib import Path
+
+from grader.classroom import (DATA_ENV, DEFAULT_STATE, EXCHANGE_ENV, SAFE_PATH, STATE_ENV, Classroom,
+                              proxy_command)
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+classroom = Classroom.load(os.environ.get(STATE_ENV, DEFAULT_STATE))
+
+# -- where the hub listens and keeps its state --------------------------------------------------
+# The proxy serves the users on ip:port; put an HTTPS reverse proxy in front of it for a real class.
+c.JupyterHub.ip = classroom.ip
+c.JupyterHub.port = classroom.port
+# The hub and the proxy's API stay on the loopback interface.
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = classroom.hub_port
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:%d" % classroom.proxy_api_port
+# configurable-http-proxy pinned in hub/package-lock.json (npm ci), not a global install.
+c.ConfigurableHTTPProxy.command = [str(proxy_command())]
+c.ConfigurableHTTPProxy.pid_file = str(classroom.private / "proxy.pid")
+# The database and cookie secret in the root-only folder, so removing the state folder removes them.
+c.JupyterHub.db_url = "sqlite:///%s" % (classroom.private / "jupyterhub.sqlite")
+c.JupyterHub.cookie_secret_file = str(classroom.private / "jupyterhub_cookie_secret")
+
+# -- who logs in --------------------------------------------------------------------------------
+# Local system accounts with their system passwords (PAM), and only the classroom's users.
+c.JupyterHub.authenticator_class = "pam"
+c.Authenticator.allowed_users = set(classroom.users)
+# No PAM session: nothing to open for a web login, and pam_loginuid fails in many containers.
+c.PAMAuthenticator.open_sessions = False
+
+# -- what each user's server runs ---------------------------------------------------------------
+# Each user's server is a process of that user (LocalProcessSpawner), started from a login-like
+# environment: a short PATH, the hub's own variables never passed on.
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.env_keep = ["LANG", "LC_ALL"]
+c.Spawner.default_url = "/lab"
+# A loaded machine may need a while to start JupyterLab.
+c.Spawner.start_timeout = 300
+c.Spawner.http_timeout = 300
+
+
+def choose_environment(spawner):
+    """The instructor's server: the instructor's tools in the course folder (the formgrader, the
+    grader, the exchange). A student's server: the student environment in their home, nothing else."""
+    name = spawner.user.name
+    env = dict(spawner.environment)
+    if classroom.data_dir:
+        env[DATA_ENV] = classroom.data_dir
+    if name == classroom.instructor:
+        python_env = classroom.instructor_env
+        spawner.notebook_dir = str(classroom.course_folder)
+        env[EXCHANGE_ENV] = str(classroom.exchange)   # the course's nbgrader_config.py reads it
+    else:
+        python_env = classroom.student_env
+        spawner.notebook_dir = "~"
+    spawner.cmd = [str(Path(python_env) / "bin" / "jupyterhub-singleuser")]
+    env["PATH"] = "%s:%s" % (Path(python_env) / "bin", SAFE_PATH)
+    spawner.environment = env
+
+
+c.Spawner.pre_spawn_hook = choose_environment
