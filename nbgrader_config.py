@@ -6,6 +6,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
                                     GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
+from grader.exchange import SafeCollect
 from grader.grading.preprocessor import CompareWithKey
 from grader.intake import COLLECTOR_REGEXP
 from grader.sandbox.kernel import SandboxedExecute
@@ -20,6 +21,10 @@ c.CourseDirectory.root = HERE
 c.CourseDirectory.course_id = "nn-workbook"
 # nbgrader's release/collect exchange lives in the course folder, not in a system-wide /usr/local/share.
 c.Exchange.root = os.path.join(HERE, "exchange")
+# Students can write to the exchange's inbound folder, and collect copies from it with the instructor's
+# rights: take regular files only (links, FIFOs, devices and hard links are refused by name), and refuse
+# submission folders that are links or that another user made in a student's name.
+c.ExchangeFactory.collect = SafeCollect
 
 # Student code runs in the bubblewrap sandbox kernel (SandboxedExecute forces it, whatever the
 # notebook's metadata says), and verdicts are reached outside it: CompareWithKey runs right after
