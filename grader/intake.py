@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import os
 import re
 import shutil
 import subprocess
@@ -57,7 +56,8 @@ from typing import Callable
 
 from .course import Course
 from .pipeline import JobFailed, _last_line
-from .safefiles import FILE_BYTES, TREE_BYTES, Policy, Refused, open_file, read_limited, size_text, walk
+from .safefiles import (FILE_BYTES, TREE_BYTES, Policy, Refused, describe, open_file, read_limited,
+                        size_text, walk)
 from .sandbox import Sandbox
 
 ID = r"[A-Za-z0-9][A-Za-z0-9.\-]*"
@@ -163,19 +163,17 @@ class Download:
                     if entry.not_entered:
                         self.report.refused.append("%s/ %s" % (entry.path, entry.not_entered))
                     continue
-                if not entry.is_regular or entry.info.st_nlink > 1:
-                    self._refuse_entry(download, entry.path)
+                if not entry.is_regular:
+                    self.report.refused.append("%s %s" % (entry.path, describe(entry.info.st_mode)))
+                    continue
+                if entry.info.st_nlink > 1:
+                    self.report.refused.append("%s is a hard link (one of %d names of the same file)"
+                                               % (entry.path, entry.info.st_nlink))
                     continue
                 self.read_file(entry.path, lambda path=entry.path: open_file(download / path, None, download),
                                entry.info.st_size)
         except Refused as refusal:
             raise JobFailed("the download folder %s" % refusal) from None
-
-    def _refuse_entry(self, download: Path, path: str) -> None:
-        try:
-            open_file(download / path, None, download).close()
-        except Refused as refusal:
-            self.report.refused.append(str(refusal))
 
     def read_file(self, label: str, opener, size: int, in_bulk: str = "") -> None:
         """One file of the download (``in_bulk``: the LMS zip it came from, which may hold uploads)."""
@@ -183,8 +181,8 @@ class Download:
         lower = name.lower()
         if lower.endswith(".zip"):
             if in_bulk and not self._upload_owner(name):
-                self.report.refused.append("%s: an archive inside the archive %s that is no student's "
-                                           "upload; not opened" % (label, in_bulk))
+                self.report.refused.append("%s: an archive inside %s that is not named for a student "
+                                           "(<student_id>_...zip, on the roster); not opened" % (label, in_bulk))
                 return
             self.read_archive(label, opener)
         elif lower.endswith(OTHER_ARCHIVES):
