@@ -7,6 +7,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
                                     SaveAutoGrades)
 
+from grader.exchange import SafeCollect
 from grader.feedback import FeedbackExporter
 from grader.grading.preprocessor import CompareWithKey
 from grader.grading.structure import RestoreStructure
@@ -24,6 +25,10 @@ c.CourseDirectory.course_id = "nn-workbook"
 # nbgrader's release/collect exchange: in the course folder, not a system-wide /usr/local/share; a
 # classroom hub points it at its shared folder with NNCOURSE_EXCHANGE (docs/classroom.md).
 c.Exchange.root = os.environ.get("NNCOURSE_EXCHANGE") or os.path.join(HERE, "exchange")
+# Students can write to the exchange's inbound folder, and collect copies from it with the instructor's
+# rights: take regular files only (links, FIFOs, devices and hard links are refused by name), and refuse
+# submission folders that are links or that another user made in a student's name.
+c.ExchangeFactory.collect = SafeCollect
 
 # Student code runs in the bubblewrap sandbox kernel (SandboxedExecute forces it, whatever the
 # notebook's metadata says), and verdicts are reached outside it: CompareWithKey runs right after

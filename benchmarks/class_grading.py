@@ -56,7 +56,7 @@ def nbgrader_autograde(course: Course, student: str, assignment: str) -> float:
     """Seconds for nbgrader's autograde alone (in this process, in a private workspace)."""
     with tempfile.TemporaryDirectory() as tmp:
         snapshot = snapshot_gradebook(course, Path(tmp) / "snapshot.db")
-        workspace = prepare_workspace(course, snapshot, student, assignment, Path(tmp))
+        workspace, _ = prepare_workspace(course, snapshot, student, assignment, Path(tmp))
         start = time.perf_counter()
         result = workspace.api().autograde(assignment, student, force=True, create=True)
         seconds = time.perf_counter() - start

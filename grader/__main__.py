@@ -76,6 +76,12 @@ def score_table(course: Course, results: list[GradeResult]) -> str:
         lines.append("Submissions that could not be graded:")
         for (student, assignment), reason in sorted(failed.items()):
             lines.append("  %s / %s: %s" % (student, assignment, reason))
+    noted = sorted((r for r in results if r.notes), key=lambda r: (r.student, r.assignment))
+    if noted:
+        lines.append("")
+        lines.append("Files of submissions refused or not used (only the notebooks are graded):")
+        for result in noted:
+            lines += ["  %s / %s: %s" % (result.student, result.assignment, note) for note in result.notes]
     return "\n".join(lines)
 
 

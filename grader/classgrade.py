@@ -39,6 +39,7 @@ from typing import Callable, Iterator
 from .course import CONFIG_FILE, Course
 from .pipeline import (GradeResult, JobFailed, _last_line, _quiet_gradebook, forget_submission, submissions,
                        unreadable_notebooks)
+from .safefiles import FILE_BYTES, TREE_BYTES, Policy, Refused, copy_tree, hash_tree, size_text
 from .sandbox import Sandbox, SandboxUnavailable, check as check_sandbox
 
 STATE_FILE = ".grading-state.json"
@@ -62,8 +63,9 @@ def inputs_fingerprint(course: Course, student: str, assignment: str, grader: st
     """Everything a submission's grade depends on, hashed."""
     digest = hashlib.sha256(grader.encode())
     digest.update((course.root / CONFIG_FILE).read_bytes())
-    for folder in (course.folder("submitted") / student / assignment, course.root / "source" / assignment,
-                   course.key_directory / assignment):
+    # the student's folder: never followed through a link, special files never opened
+    hash_tree(digest, course.folder("submitted"), Path(student) / assignment)
+    for folder in (course.root / "source" / assignment, course.key_directory / assignment):
         digest.update(b"\1" + folder.name.encode())
         if folder.is_dir():
             _hash_tree(digest, folder)
@@ -108,8 +110,47 @@ def snapshot_gradebook(course: Course, dest: Path) -> Path:
     return dest
 
 
-def prepare_workspace(course: Course, snapshot: Path, student: str, assignment: str, base: Path) -> Course:
-    """A private course folder holding one submission, for one grading run."""
+#: What grading needs of a submission folder besides the assignment's notebooks (nbgrader's record of
+#: when it was submitted). The assignment's own helper files come from source/, copied by nbgrader.
+KEPT_FILES = {"timestamp.txt": 1024}
+#: Names skipped without a word (nbgrader's CourseDirectory.ignore defaults).
+IGNORED = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback")
+
+
+def take_submission(course: Course, student: str, assignment: str, dest: Path) -> list[str]:
+    """Copy what grading needs of one submission folder to ``dest``; return the notes for the
+    instructor (files refused, files not used).
+
+    Only the assignment's notebooks (each at most c.Sandbox.notebook_bytes) and timestamp.txt are
+    taken, as regular files (grader.safefiles): a link, FIFO, device or hard link is refused by
+    name. Anything else a student puts in the folder (a numpy.py, another assignment's helpers) is
+    not used, and said so. Raises Refused when the folder or one of its notebooks cannot be graded.
+    """
+    limit = Sandbox(config=course.config).notebook_bytes
+    notebooks = {p.name for p in course.source_notebooks(assignment)}
+    policy = Policy(limit=lambda name: limit if name in notebooks else KEPT_FILES.get(name),
+                    descend=False, ignore=IGNORED, total_bytes=len(notebooks) * limit + 4096)
+    shown = "submitted/%s/%s" % (student, assignment)
+    try:
+        taken = copy_tree(course.folder("submitted"), Path(student) / assignment, dest, policy)
+    except Refused as refusal:
+        raise Refused("submitted/" + refusal.name, refusal.why) from None
+    for notebook in sorted(notebooks - set(taken.files)):
+        refusal = taken.refusal_of(notebook)
+        if refusal:
+            why = refusal.why + (" (c.Sandbox.notebook_bytes)" if refusal.why.startswith("is too large") else "")
+            raise Refused("%s/%s" % (shown, notebook), why)
+        if notebook + "/" in taken.unused:
+            raise Refused("%s/%s" % (shown, notebook), "is a folder, not a notebook")
+    if not notebooks & set(taken.files):
+        raise Refused(shown, "holds none of the assignment's notebooks (%s)" % ", ".join(sorted(notebooks)))
+    return taken.notes()
+
+
+def prepare_workspace(course: Course, snapshot: Path, student: str, assignment: str,
+                      base: Path) -> tuple[Course, list[str]]:
+    """A private course folder holding one submission, for one grading run, and the notes on what
+    of the submission was refused or not used. Raises Refused when it cannot be graded."""
     root = base / ("%s--%s" % (student, assignment))
     shutil.rmtree(root, ignore_errors=True)
     (root / "source").mkdir(parents=True)
@@ -117,33 +158,55 @@ def prepare_workspace(course: Course, snapshot: Path, student: str, assignment: 
     os.symlink(course.root / "source" / assignment, root / "source" / assignment)
     os.symlink(course.key_directory, root / "answer_keys")
     shutil.copy2(snapshot, root / "gradebook.db")
-    shutil.copytree(course.folder("submitted") / student / assignment,
-                    root / "submitted" / student / assignment, symlinks=True)
-    return Course(root)
+    notes = take_submission(course, student, assignment, root / "submitted" / student / assignment)
+    problem = unreadable_notebooks(root / "submitted" / student / assignment, root)
+    if problem:
+        raise Refused(problem)
+    return Course(root), notes
 
 
 def run_in_workspace(workspace: Course, student: str, assignment: str, limit: int) -> str | None:
     """nbgrader autograde + feedback for the workspace's submission, in a child process under
-    ``limit`` seconds. None on success, else the reason. On time-out the child's whole process
-    group is killed; a sandboxed kernel dies with it (bubblewrap's --die-with-parent)."""
-    child = subprocess.Popen([sys.executable, "-m", "grader.grade_one", str(workspace.root), assignment,
-                              student], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+    ``limit`` seconds and c.Sandbox.grader_memory_bytes of address space. None on success, else the
+    reason. On time-out the child's whole process group is killed; a sandboxed kernel dies with it
+    (bubblewrap's --die-with-parent). Every temporary folder of the run (the kernels' folders,
+    Jupyter's connection files) is made in one scratch folder that is removed here, however the
+    child ended."""
+    memory = Sandbox(config=workspace.config).grader_memory_bytes
+    scratch = tempfile.mkdtemp(prefix="nncourse-run-")
+    os.chmod(scratch, 0o711)    # the sandbox's uid passes through to its kernel's folder
+    env = dict(os.environ, NNCOURSE_SCRATCH=scratch, TMPDIR=scratch,
+               JUPYTER_RUNTIME_DIR=os.path.join(scratch, "runtime"))
+    command = [sys.executable, "-m", "grader.memlimit", str(memory), "grader.grade_one", str(workspace.root),
+               assignment, student]
     try:
-        out, err = child.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.communicate()
-        return "exceeded the time limit of %d s for one submission (c.Sandbox.submission_seconds)" % limit
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 start_new_session=True, env=env)
+        try:
+            out, err = child.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            return "exceeded the time limit of %d s for one submission (c.Sandbox.submission_seconds)" % limit
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     try:
         outcome = json.loads(out.strip().splitlines()[-1])
     except (IndexError, ValueError):
+        if "MemoryError" in err:
+            return ("too large to grade: the grading process ran out of its %s of memory "
+                    "(c.Sandbox.grader_memory_bytes)" % size_text(memory))
         return "the grading process died (exit code %s): %s" % (child.returncode, _last_line(err))
     return None if outcome["success"] else outcome["reason"]
 
 
-def merge_workspace(course: Course, workspace: Course, student: str, assignment: str) -> None:
-    """Copy one graded submission (gradebook rows, autograded/ and feedback/) into the course."""
+#: Merging nbgrader's outputs back: regular files only, every file of the graded folder used.
+MERGED = Policy(limit=lambda path: FILE_BYTES, total_bytes=TREE_BYTES)
+
+
+def merge_workspace(course: Course, workspace: Course, student: str, assignment: str) -> list[str]:
+    """Copy one graded submission (gradebook rows, autograded/ and feedback/) into the course;
+    return notes on anything refused on the way (links or special files are never copied)."""
     forget_submission(course, student, assignment)
     with workspace.gradebook() as wgb, course.gradebook() as gb, _quiet_gradebook():
         done = wgb.find_submission(assignment, student)
@@ -162,12 +225,13 @@ def merge_workspace(course: Course, workspace: Course, student: str, assignment:
                 comment = gb.find_comment(w_comment.name, w_nb.name, assignment, student)
                 comment.auto_comment, comment.manual_comment = w_comment.auto_comment, w_comment.manual_comment
         gb.db.commit()
+    notes = []
     for folder in ("autograded", "feedback"):
-        src = workspace.folder(folder) / student / assignment
-        if src.is_dir():
-            dest = course.folder(folder) / student / assignment
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(src, dest, symlinks=True)
+        if (workspace.folder(folder) / student / assignment).is_dir():
+            taken = copy_tree(workspace.folder(folder), Path(student) / assignment,
+                              course.folder(folder) / student / assignment, MERGED)
+            notes += ["%s/: %s" % (folder, note) for note in taken.notes()]
+    return notes
 
 
 # ---------------------------------------------------------------- progress
@@ -191,6 +255,8 @@ class Progress:
             status = "graded"
         else:
             status = "NOT GRADED: " + result.reason
+        if result.notes:
+            status += "; " + "; ".join(result.notes)
         self.log("[%s%s] %d/%d, %d failed, ETA %ds | %s / %s: %s (%.1f s)"
                  % ("#" * filled, "." * (self.width - filled), self.done, self.total, self.failed,
                     round(eta), result.student, result.assignment, status, result.seconds))
@@ -206,10 +272,17 @@ def grade_in_workspace(root: str, snapshot: str, student: str, assignment: str, 
     Returns the result and the workspace folder, which the caller merges and then removes.
     """
     start = time.perf_counter()
-    workspace = prepare_workspace(Course(Path(root)), Path(snapshot), student, assignment, Path(base))
-    problem = run_in_workspace(workspace, student, assignment, limit)
-    return (GradeResult(student, assignment, problem is None, problem or "", time.perf_counter() - start),
-            str(workspace.root))
+    folder = Path(base) / ("%s--%s" % (student, assignment))
+    try:
+        workspace, notes = prepare_workspace(Course(Path(root)), Path(snapshot), student, assignment, Path(base))
+    except Refused as refusal:
+        problem, notes = str(refusal), []
+    except OSError as exc:
+        problem, notes = "submitted/%s/%s could not be read: %s" % (student, assignment, exc), []
+    else:
+        problem = run_in_workspace(workspace, student, assignment, limit)
+    return (GradeResult(student, assignment, problem is None, problem or "", time.perf_counter() - start,
+                        notes=notes), str(folder))
 
 
 Job = tuple  # the arguments of grade_in_workspace
@@ -247,7 +320,7 @@ def grade_submissions(course: Course, todo: list[tuple[str, str]], workers: int 
     def finish(result: GradeResult, fingerprint: str) -> None:
         result.unsandboxed = warning or ""
         state["%s/%s" % (result.assignment, result.student)] = {
-            "inputs": fingerprint, "ok": result.ok, "reason": result.reason}
+            "inputs": fingerprint, "ok": result.ok, "reason": result.reason, "notes": result.notes}
         save_state(course, state)
         results.append(result)
         progress.update(result)
@@ -258,12 +331,8 @@ def grade_submissions(course: Course, todo: list[tuple[str, str]], workers: int 
         before = state.get("%s/%s" % (assignment, student), {})
         if not force and before.get("ok") and before.get("inputs") == fingerprint \
                 and _still_there(course, student, assignment):
-            finish(GradeResult(student, assignment, True, skipped=True), fingerprint)
-            continue
-        problem = unreadable_notebooks(course.folder("submitted") / student / assignment, course.root)
-        if problem:
-            forget_submission(course, student, assignment)
-            finish(GradeResult(student, assignment, False, problem), fingerprint)
+            finish(GradeResult(student, assignment, True, skipped=True, notes=before.get("notes", [])),
+                   fingerprint)
             continue
         pending[student, assignment] = fingerprint
 
@@ -275,7 +344,8 @@ def grade_submissions(course: Course, todo: list[tuple[str, str]], workers: int 
             jobs = [(str(course.root), str(snapshot), s, a, str(base), limit) for s, a in pending]
             for result, workspace in (engine or local_engine(workers))(jobs):
                 if result.ok:
-                    merge_workspace(course, Course(Path(workspace)), result.student, result.assignment)
+                    result.notes += merge_workspace(course, Course(Path(workspace)), result.student,
+                                                    result.assignment)
                 else:
                     forget_submission(course, result.student, result.assignment)
                 shutil.rmtree(workspace, ignore_errors=True)

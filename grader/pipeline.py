@@ -15,7 +15,7 @@ import sys
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -45,6 +45,7 @@ class GradeResult:
     seconds: float = 0.0
     unsandboxed: str = ""   # why student code ran without the sandbox (allowed by the instructor)
     skipped: bool = False   # unchanged since it was last graded: the earlier result was kept
+    notes: list[str] = field(default_factory=list)   # files of the submission refused or not used
 
 
 def _last_line(text: str | None) -> str:
@@ -99,8 +100,10 @@ def submissions(course: Course) -> list[tuple[str, str]]:
     root = course.folder("submitted")
     if not root.is_dir():
         return []
+    # a folder that is a link is listed too (by the names seen through it), so that grading
+    # refuses it by name instead of passing over it in silence
     return [(s.name, a.name) for s in sorted(root.iterdir()) if s.is_dir()
-            for a in sorted(s.iterdir()) if a.is_dir() and a.name in known]
+            for a in sorted(s.iterdir()) if (a.is_dir() or a.is_symlink()) and a.name in known]
 
 
 def unreadable_notebooks(folder: Path, root: Path) -> str | None:
@@ -199,8 +202,9 @@ def write_exercise_csv(course: Course, results: list[GradeResult], path: Path) -
                 row = scores.get(result.student, {})
                 status = "graded UNSANDBOXED" if result.unsandboxed else "graded"
                 notes = " | ".join(submission_notes(course.folder("autograded") / result.student / assignment))
+                remark = "; ".join(([result.unsandboxed] if result.unsandboxed else []) + result.notes)
                 for grade_id in columns:
-                    writer.writerow([assignment, result.student, status, result.unsandboxed, grade_id,
+                    writer.writerow([assignment, result.student, status, remark, grade_id,
                                      "%g" % (row.get(grade_id) or 0), "%g" % maxima[grade_id], notes])
     return path
 

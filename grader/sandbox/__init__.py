@@ -12,7 +12,9 @@ What the grading kernel gets (see :mod:`grader.sandbox.launch` for how):
   harmless variables, no capabilities, a seccomp filter, and limits on
   processes, address space, CPU seconds, file size and open files;
 * when the grader runs as root, an unprivileged uid first (bubblewrap never
-  runs with root's powers).
+  runs with root's powers);
+* nothing of the host to write to: the kernel's sockets live on a small tmpfs inside the
+  sandbox (see :mod:`grader.sandbox.kernel`), everything else it sees of the host is read-only.
 
 It does not see source/, the answer keys, gradebook.db, the course config or
 other students' folders. Settings come from nbgrader_config.py
@@ -56,6 +58,16 @@ class Sandbox(Configurable):
     submission_seconds = Integer(
         600, help="Outer time limit of one submission's whole autograde; past it the submission is "
                   "reported as failed").tag(config=True)
+    notebook_bytes = Integer(
+        20 << 20, help="Largest notebook the grader reads (intake, collect, grading); a larger one is "
+                       "reported as too large and not graded").tag(config=True)
+    output_bytes = Integer(
+        64 << 20, help="Most output the grader accepts from one notebook's execution (and the largest "
+                       "single message from its kernel); past it the notebook is reported as too large"
+    ).tag(config=True)
+    grader_memory_bytes = Integer(
+        4 << 30, help="Address-space limit (RLIMIT_AS) of the process that grades one submission "
+                      "(nbgrader, outside the sandbox)").tag(config=True)
 
     @property
     def unsandboxed_allowed(self) -> bool:

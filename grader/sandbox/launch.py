@@ -21,6 +21,7 @@ import resource
 import shutil
 import signal
 import sys
+from pathlib import Path
 
 from .seccomp import filter_program
 
@@ -92,14 +93,25 @@ def _seccomp_fd() -> int:
     return fd
 
 
-def _stage_submission(cwd: str, staging: str, uid: int) -> None:
-    """Copy the submission folder to where the sandbox's user can read it.
+def _stage_submission(cwd: str, staging: str, uid: int, budget: int) -> None:
+    """Copy the notebook's folder to where the sandbox's user can read it.
 
-    The grader's folders may be closed to that user (a course under a private
-    home, pytest's 0700 temporary folders). Symlinks are copied as links, never
-    followed, so the grader reads nothing on a student's behalf.
+    The grader's folders may be closed to that user (a course under a private home, pytest's 0700
+    temporary folders). The copy takes regular files only (grader.safefiles): links, FIFOs and
+    devices are left out and named on stderr, so the grader reads nothing on a student's behalf.
+    Hard links are copied: this folder was assembled by the grader (nbgrader's autograded/ copy of
+    a checked submission, or the instructor's source/ when building keys).
     """
-    shutil.copytree(cwd, staging, symlinks=True)
+    from ..safefiles import NOTEBOOK_BYTES, Policy, copy_tree
+
+    taken = copy_tree(Path(cwd), "", Path(staging),
+                      Policy(limit=lambda path: max(budget, NOTEBOOK_BYTES), total_bytes=budget, hard_links=True))
+    for note in taken.refused:
+        print("grading sandbox: not staged: %s" % note, file=sys.stderr)
+    for folder, dirs, files in os.walk(staging):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
     if os.geteuid() == 0:
         for folder, dirs, files in os.walk(staging):
             for name in [folder] + [os.path.join(folder, n) for n in dirs + files]:
@@ -115,18 +127,34 @@ def sandbox_uid(settings: dict) -> int:
     return settings["uid"] + os.getpid() % UID_RANGE if os.geteuid() == 0 else os.getuid()
 
 
-def sandbox_command(settings: dict, connection_file: str, kernel_args: list[str], cwd: str) -> list[str]:
-    """The full bubblewrap command line for one kernel."""
-    uid = sandbox_uid(settings)
-    ipc_dir = settings["ipc_dir"]   # fresh per kernel; the kernel manager removes it afterwards
-    inside_connection = os.path.join(ipc_dir, "connection.json")
-    shutil.copyfile(connection_file, inside_connection)
-    staging = os.path.join(ipc_dir, "submission")
-    _stage_submission(cwd, staging, uid)
+def _inside_connection(connection_file: str, host_dir: str, inside_ipc: str, uid: int) -> str:
+    """The kernel's connection file as the sandbox sees it: the same keys and ports, the sockets on
+    the sandbox's own tmpfs. Written into the host folder, readable by the sandbox's uid only."""
+    with open(connection_file) as handle:
+        info = json.load(handle)
+    info["ip"] = inside_ipc + "/k"
+    path = os.path.join(host_dir, "connection.json")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o400)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(info, handle)
     if os.geteuid() == 0:
-        os.chown(ipc_dir, uid, uid)
-        os.chown(inside_connection, uid, uid)
-    os.chmod(ipc_dir, 0o700)
+        os.chown(path, uid, uid)
+    return path
+
+
+def sandbox_command(settings: dict, connection_file: str, kernel_args: list[str], cwd: str) -> list[str]:
+    """The full bubblewrap command line for one kernel.
+
+    Nothing of the host is writable inside: the host folder of this kernel (made and removed by
+    the kernel manager) is not mounted; only its connection file and staged copy are, read-only.
+    The kernel binds its sockets on a 1 MiB tmpfs of its own, where the grader reaches them
+    through /proc/<pid>/root.
+    """
+    uid = sandbox_uid(settings)
+    host_dir, inside_ipc = settings["host_dir"], settings["inside_ipc"]
+    connection = _inside_connection(connection_file, host_dir, inside_ipc, uid)
+    staging = os.path.join(host_dir, "submission")
+    _stage_submission(cwd, staging, uid, settings["home_bytes"] // 2)
 
     args = bwrap_prefix(uid, settings["bwrap"])
     args += ["--ro-bind", "/usr", "/usr"]
@@ -139,8 +167,9 @@ def sandbox_command(settings: dict, connection_file: str, kernel_args: list[str]
         args += ["--ro-bind", path, path]
     args += ["--size", str(settings["tmp_bytes"]), "--tmpfs", "/tmp",
              "--size", str(settings["home_bytes"]), "--tmpfs", HOME,
+             "--size", str(1 << 20), "--tmpfs", inside_ipc,
+             "--ro-bind", connection, inside_ipc + "/connection.json",
              "--dir", WORK,
-             "--bind", ipc_dir, ipc_dir,
              "--ro-bind", staging, SUBMISSION,
              "--chdir", WORK,
              "--seccomp", str(_seccomp_fd())]
@@ -149,7 +178,7 @@ def sandbox_command(settings: dict, connection_file: str, kernel_args: list[str]
     for key, value in sorted(env.items()):
         args += ["--setenv", key, value]
     # log level CRITICAL: no "connect another client" banner on the grader's terminal
-    kernel = [settings["python"], "-m", "ipykernel_launcher", "-f", inside_connection,
+    kernel = [settings["python"], "-m", "ipykernel_launcher", "-f", inside_ipc + "/connection.json",
               "--IPKernelApp.log_level=CRITICAL"] + kernel_args
     copy_then_run = 'cp -R %s/. %s/ && exec "$@"' % (SUBMISSION, WORK)
     return args + ["--", "/bin/sh", "-c", copy_then_run, "sh"] + kernel

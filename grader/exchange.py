@@ -1,0 +1,113 @@
+"""``nbgrader collect`` that takes regular files only (``c.ExchangeFactory.collect`` in nbgrader_config.py).
+
+nbgrader's collect copies each student's folder from the exchange's inbound folder with the
+instructor's rights, and students can write there: plain ``shutil.copytree`` follows a link to the
+answer keys, blocks on a FIFO and reads a device without end. :class:`SafeCollect` keeps nbgrader's
+choice of submissions and its ``--update`` / ``--before-duedate`` rules, and changes what is taken:
+
+* a submission folder whose name nbgrader cannot read (``<student>+<assignment>+<timestamp>[+<random>]``
+  with a real, ASCII, not future timestamp) is skipped with a warning instead of stopping the whole
+  collect;
+* a submission folder that is a link, or (with ``CollectApp.check_owner``, nbgrader's default) that
+  is owned by another user than the student it names and than the instructor running collect, is
+  refused: it does not speak for that student;
+* inside, only regular files are copied (grader.safefiles): links, FIFOs, devices, sockets and hard
+  links are refused by name; a notebook may be at most c.Sandbox.notebook_bytes, any other file
+  ``CourseDirectory.max_file_size``, the folder ``CourseDirectory.max_dir_size`` in all; nbgrader's
+  ``ignore`` and ``include`` globs apply as usual;
+* ``timestamp.txt`` is written from the folder's name, the time nbgrader chose the submission by.
+
+Every refusal is logged as a warning naming the file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import os
+import pwd
+import stat
+from pathlib import Path
+
+from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.utils import parse_utc
+
+from .safefiles import FILE_BYTES, Policy, Refused, copy_tree, describe
+from .sandbox import Sandbox
+
+
+def _name_problem(filename: str) -> str | None:
+    parts = filename.rsplit("+", 3)
+    if len(parts) < 3:
+        return "does not read <student>+<assignment>+<timestamp>"
+    stamp = parts[2]
+    if not stamp.isascii():
+        return "its timestamp %r is not ASCII" % stamp
+    try:
+        when = parse_utc(stamp)
+    except (ValueError, OverflowError):
+        return "its timestamp %r is not a date" % stamp
+    if when > datetime.datetime.utcnow() + datetime.timedelta(days=1):
+        return "its timestamp %r is in the future" % stamp
+    return None
+
+
+class SafeCollect(ExchangeCollect):
+    """nbgrader's collect, copying regular files only and refusing folders that speak for others."""
+
+    def _path_to_record(self, path):
+        filename = os.path.basename(path)
+        problem = _name_problem(filename) or self._folder_problem(path, filename.split("+", 1)[0])
+        if problem is None:
+            return super()._path_to_record(path)
+        self.log.warning("refused: inbound/%s %s; not collected", filename, problem)
+        # kept so that nbgrader's choice runs unchanged, but never chosen over a sound one
+        return {"username": filename.split("+", 1)[0], "filename": filename,
+                "timestamp": datetime.datetime.min, "problem": problem}
+
+    def _sort_by_timestamp(self, records):
+        """Newest first, as nbgrader's; refused folders only when a student has nothing else."""
+        sound = [record for record in records if "problem" not in record]
+        return super()._sort_by_timestamp(sound or records)
+
+    def copy_files(self):
+        self.src_records = [record for record in self.src_records if "problem" not in record]
+        super().copy_files()
+
+    def _folder_problem(self, path: str, student: str) -> str | None:
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode):
+            return "is a symbolic link" if stat.S_ISLNK(info.st_mode) else describe(info.st_mode)
+        if not self.check_owner or info.st_uid == os.geteuid():
+            return None
+        try:
+            owner = pwd.getpwuid(info.st_uid).pw_name
+        except KeyError:
+            return None     # an account unknown here: nbgrader's own warning applies
+        if owner != student:
+            return "is owned by %s, not by %s: it does not speak for %s" % (owner, student, student)
+        return None
+
+    def do_copy(self, src, dest, log=None):
+        """Copy one submission folder (see the module's docstring); never raises for a bad file."""
+        coursedir = self.coursedir
+        notebook = Sandbox(config=self.config).notebook_bytes
+        other = min(FILE_BYTES, 1000 * coursedir.max_file_size)
+
+        def limit(path: str) -> int | None:
+            name = path.rpartition("/")[2]
+            if coursedir.include and not any(fnmatch.fnmatch(name, glob) for glob in coursedir.include):
+                return None
+            return notebook if name.endswith(".ipynb") else other
+
+        policy = Policy(limit=limit, ignore=tuple(coursedir.ignore), total_bytes=1000 * coursedir.max_dir_size)
+        try:
+            taken = copy_tree(Path(self.inbound_path), os.path.basename(src), Path(dest), policy)
+        except Refused as refusal:
+            self.log.warning("refused: inbound/%s; not collected", refusal)
+            return
+        for note in taken.notes():
+            self.log.warning("%s / %s: %s", Path(dest).parent.name, coursedir.assignment_id, note)
+        stamp = os.path.basename(src).rsplit("+", 3)[2]
+        with open(os.path.join(dest, "timestamp.txt"), "w") as handle:
+            handle.write(stamp)

@@ -1,0 +1,25 @@
+"""Run a module under an address-space limit: ``python -m grader.memlimit BYTES MODULE [ARGS...]``.
+
+The grading of one submission (grader.grade_one: nbgrader, outside the sandbox) runs this way, so
+that nothing a submission sends back can take it past c.Sandbox.grader_memory_bytes: past the
+limit an allocation fails (MemoryError) instead of the machine swapping. Only the soft limit is
+set, so that the sandbox's launcher can still give its kernel the sandbox's own limit.
+"""
+
+from __future__ import annotations
+
+import resource
+import runpy
+import sys
+
+
+def main(argv: list[str]) -> None:
+    limit, module, args = int(argv[0]), argv[1], argv[2:]
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    sys.argv = [module] + args
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
