@@ -197,7 +197,7 @@ def write_exercise_csv(course: Course, results: list[GradeResult], path: Path) -
             for result in sorted((r for r in results if r.assignment == assignment),
                                  key=lambda r: r.student):
                 if not result.ok:
-                    writer.writerow([assignment, result.student, "not graded", result.reason, "", "", ""])
+                    writer.writerow([assignment, result.student, "not graded", result.reason, "", "", "", ""])
                     continue
                 row = scores.get(result.student, {})
                 status = "graded UNSANDBOXED" if result.unsandboxed else "graded"
