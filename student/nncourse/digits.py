@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .checks import PASS_MARK, CheckFailed
+from .checks import PASS_MARK, CheckFailed, with_article
 
 #: Where the notebook finds the data: data/ in assignment 6's folder, relative to the notebook.
 DATA_FILE = Path("data") / "digits_0_1.npz"
@@ -114,8 +114,8 @@ def assert_model_layout(model) -> None:
     if model is None:
         raise CheckFailed("build_model() returned None: did it forget to `return model`?")
     if not isinstance(model, keras.Sequential):
-        raise CheckFailed("build_model() should return a keras.Sequential, but it returned a %s."
-                          % type(model).__name__)
+        raise CheckFailed("build_model() should return a keras.Sequential, but it returned %s."
+                          % with_article(type(model).__name__))
     print("%s the model is a keras.Sequential" % PASS_MARK)
     if model.name != "my_model":
         raise CheckFailed("the model is named %r: give keras.Sequential the argument name=\"my_model\"."
