@@ -17,6 +17,11 @@ their paths are printed. Skipped only when /usr/bin/chromium is missing (CI inst
 
 A second test says plainly what the browser test needs from the environment: nbgrader's lab and
 server extensions, enabled and not marked incompatible (it needs no browser).
+
+A third shows the course as students see it, in reports/screenshots/course_*.png: every figure that a released
+notebook shows (the SVG files of its images/ folder, rendered by JupyterLab), the first page of every quiz, a
+contents link followed to its section, a quiz question answered with its format check, and a progress bar
+caught mid-run in the instructor's copy of assignment 3.
 """
 
 from __future__ import annotations
@@ -192,14 +197,18 @@ def test_student_solves_an_exercise_validates_and_instructor_sees_formgrader(cou
 
 
 # ---------------------------------------------------------------- the course as students see it
-#: (notebook, figure) shown per assignment: one figure each, as JupyterLab renders it from images/
-FIGURES = [("release/a0_concepts_quiz/concepts_quiz.ipynb", "relu_neuron.svg"),
-           ("release/a1_numpy_basics/numpy_basics.ipynb", "image_to_vector.svg"),
-           ("release/a2_logistic_regression/logistic_regression.ipynb", "logistic_unit.svg"),
-           ("release/a3_planar_data/planar_data.ipynb", "one_hidden_layer.svg"),
-           ("release/a4_deep_network/deep_network.ipynb", "forward_backward.svg"),
-           ("release/a5_deep_application/deep_application.ipynb", "l_layer_model.svg"),
-           ("release/a6_digits/digits.ipynb", "digits_network.svg")]
+def _figures_by_notebook() -> list[tuple[str, list[str]]]:
+    """(release notebook, [figure file names in the order it shows them]) for every released notebook."""
+    import nbformat
+
+    pages = []
+    for path in sorted((REPO / "release").glob("*/*.ipynb")):
+        shown = [name for cell in nbformat.read(str(path), as_version=4).cells if cell.cell_type == "markdown"
+                 for name in re.findall(r"!\[[^\]]*\]\(images/([^)\s]+)\)", cell.source)]
+        pages.append((str(path.relative_to(REPO)), shown))
+    return pages
+
+
 QUIZ = "release/a3_shallow_networks_quiz/shallow_networks_quiz.ipynb"
 TRAINING = "source/a3_planar_data/planar_data.ipynb"   # the instructor's copy: its trainings run
 
@@ -227,8 +236,9 @@ def _open(page, lab, path: str, workspace: str):
 
 @needs_chromium
 def test_figures_contents_a_quiz_and_a_progress_bar_as_students_see_them(course, tmp_path, capsys):
-    """One drawn figure per assignment, rendered by JupyterLab from the assignment's images/ folder; a contents
-    link that scrolls to its section; a quiz question answered and checked; a progress bar mid-run."""
+    """Every drawn figure, rendered by JupyterLab from its assignment's images/ folder, and the first page of
+    every quiz; a contents link that scrolls to its section; a quiz question answered and checked; a
+    progress bar mid-run."""
     from playwright.sync_api import expect
 
     errors = []
@@ -238,17 +248,22 @@ def test_figures_contents_a_quiz_and_a_progress_bar_as_students_see_them(course,
         page.set_default_timeout(UI_TIMEOUT)
         shots = Screenshots(page, capsys, prefix="course")
 
-        for number, (path, figure) in enumerate(FIGURES):
-            panel = _open(page, lab, path, "figure%d" % number)
-            cell = panel.locator(".jp-MarkdownCell").filter(has=page.locator("img[src*='/images/%s']" % figure))
-            expect(cell).to_have_count(1, timeout=UI_TIMEOUT)
-            image = cell.locator("img[src*='/images/%s']" % figure)
-            image.scroll_into_view_if_needed()
-            page.wait_for_function("(img) => img.complete && img.naturalWidth > 300",
-                                   arg=image.element_handle(), timeout=UI_TIMEOUT)
-            image.evaluate("img => img.scrollIntoView({block: 'center'})")
-            shots.take("figure_%s" % path.split("/")[1])
-            if path.startswith("release/a3_planar_data"):   # the contents line: a link, then its section
+        for number, (path, figures) in enumerate(_figures_by_notebook()):
+            assignment = path.split("/")[1]
+            panel = _open(page, lab, path, "page%d" % number)
+            if assignment.endswith("_quiz"):   # every quiz: its first page, the questions and their points
+                expect(panel.locator(".jp-RenderedMarkdown h1")).to_have_count(1, timeout=UI_TIMEOUT)
+                shots.take("quiz_%s" % assignment)
+            for figure in figures:
+                cell = panel.locator(".jp-MarkdownCell").filter(has=page.locator("img[src*='/images/%s']" % figure))
+                expect(cell).to_have_count(1, timeout=UI_TIMEOUT)
+                image = cell.locator("img[src*='/images/%s']" % figure)
+                image.scroll_into_view_if_needed()
+                page.wait_for_function("(img) => img.complete && img.naturalWidth > 300",
+                                       arg=image.element_handle(), timeout=UI_TIMEOUT)
+                image.evaluate("img => img.scrollIntoView({block: 'center'})")
+                shots.take("figure_%s_%s" % (assignment, figure[:-4]))
+            if assignment == "a3_planar_data":   # the contents line: a link, then its section
                 link = panel.locator(".jp-RenderedMarkdown a", has_text="5 · How many hidden units?")
                 link.scroll_into_view_if_needed()
                 link.click()

@@ -131,3 +131,22 @@ def test_the_text_markup_raises_and_lowers_and_italicises():
     for broken in ("W^{[1]", "*x", "a}"):
         with pytest.raises(ValueError):
             svg._runs(broken)
+
+
+@pytest.mark.slow
+def test_the_feedback_shows_the_figures_too(demo_run):
+    """nbgrader copies an assignment's images/ into every submission and on into its feedback folder, where
+    the feedback HTML finds them by the same relative link as the notebook."""
+    from conftest import selected
+
+    course, _ = demo_run
+    checked = 0
+    for assignment in selected(sorted({a for a, _ in DRAWN})):
+        for page in (course.root / "feedback").glob("*/%s/*.html" % assignment):
+            html = page.read_text()
+            for a, name in DRAWN:
+                if a == assignment:
+                    assert 'src="images/%s"' % name in html, (page, name)
+                    assert (page.parent / "images" / name).read_text() == DRAWN[(a, name)], (page, name)
+                    checked += 1
+    assert checked or not selected(sorted({a for a, _ in DRAWN}))

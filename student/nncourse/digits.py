@@ -35,6 +35,29 @@ class DigitsDataError(RuntimeError):
     """The data file is missing or is not the committed one."""
 
 
+#: Set before TensorFlow loads (see import_tensorflow): CPU only, errors only in its log, and no reordered
+#: float sums (oneDNN), so that a training repeats bit for bit.
+TENSORFLOW_SETTINGS = {"CUDA_VISIBLE_DEVICES": "-1", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def import_tensorflow():
+    """Import TensorFlow and Keras the way assignment 6 needs them; returns the modules (tf, keras).
+
+    Before the import it sets TENSORFLOW_SETTINGS in the environment (TensorFlow reads them only when it
+    loads); after it, TensorFlow's Python log is limited to errors and its operations are made
+    deterministic, so that training with a fixed seed gives the same numbers every run.
+    """
+    import os
+
+    os.environ.update(TENSORFLOW_SETTINGS)
+    import keras
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")
+    tf.config.experimental.enable_op_determinism()
+    return tf, keras
+
+
 def load_digits(path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Load the 1000 digits.
 
