@@ -21,6 +21,7 @@ from typing import Callable
 
 import nbformat
 
+from .contents import refresh_contents, write_index
 from .course import Course
 from .grading.keys import build_key, key_is_current, write_key
 from .grading.structure import submission_notes
@@ -61,13 +62,22 @@ def refresh_handouts(course: Course, assignments: list[str] | None = None, log: 
 
 
 def generate_release(course: Course, assignments: list[str] | None = None, log: Log = print) -> None:
-    """Run nbgrader generate_assignment: source/ -> release/, and record the assignment in the gradebook."""
+    """Run nbgrader generate_assignment: source/ -> release/, and record the assignment in the gradebook.
+
+    Before that, the generated parts of source/ are brought up to date (the handouts, and each notebook's
+    contents line); after it, release/index.ipynb, the students' list of every assignment (grader.contents).
+    """
     refresh_handouts(course, assignments, log)
+    for assignment in assignments or course.assignments:
+        for notebook in course.source_notebooks(assignment):
+            if refresh_contents(notebook):
+                log("%s: contents line updated" % notebook.relative_to(course.root))
     for assignment in assignments or course.assignments:
         result = course.api().generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
             raise JobFailed("generate_assignment %s failed: %s" % (assignment, _last_line(result.get("error"))))
         log("release/%s generated from source/%s" % (assignment, assignment))
+    log("%s written: the index of the assignments" % write_index(course).relative_to(course.root))
 
 
 def build_keys(course: Course, assignments: list[str] | None = None, force: bool = False,

@@ -17,6 +17,11 @@ their paths are printed. Skipped only when /usr/bin/chromium is missing (CI inst
 
 A second test says plainly what the browser test needs from the environment: nbgrader's lab and
 server extensions, enabled and not marked incompatible (it needs no browser).
+
+A third shows the course as students see it, in reports/screenshots/course_*.png: every figure that a released
+notebook shows (the SVG files of its images/ folder, rendered by JupyterLab), the first page of every quiz, a
+contents link followed to its section, a quiz question answered with its format check, and a progress bar
+caught mid-run in the instructor's copy of assignment 3.
 """
 
 from __future__ import annotations
@@ -58,18 +63,20 @@ def course(tmp_path_factory):
 
 
 class Screenshots:
-    """Numbered screenshots in reports/screenshots/, each path printed as it is written."""
+    """Numbered screenshots in reports/screenshots/ (<prefix>_NN_<what>.png), each path printed as it is
+    written; a test's earlier screenshots of the same prefix are removed first."""
 
-    def __init__(self, page, capsys):
+    def __init__(self, page, capsys, prefix: str = "browser"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for old in SCREENSHOTS.glob("browser_*.png"):
+        for old in SCREENSHOTS.glob("%s_*.png" % prefix):
             old.unlink()
-        self.page, self.capsys, self.count = page, capsys, 0
+        self.page, self.capsys, self.count, self.prefix = page, capsys, 0, prefix
 
-    def take(self, what: str):
+    def take(self, what: str, element=None):
+        """The page, or only ``element`` (a Playwright locator), as it is now."""
         self.count += 1
-        path = SCREENSHOTS / ("browser_%02d_%s.png" % (self.count, what))
-        self.page.screenshot(path=str(path))
+        path = SCREENSHOTS / ("%s_%02d_%s.png" % (self.prefix, self.count, what))
+        (element or self.page).screenshot(path=str(path))
         with self.capsys.disabled():
             print("\nscreenshot: %s" % path)
         return path
@@ -184,6 +191,130 @@ def test_student_solves_an_exercise_validates_and_instructor_sees_formgrader(cou
         for assignment in course.assignments:
             expect(table.get_by_text(assignment, exact=True)).to_be_visible(timeout=UI_TIMEOUT)
         shots.take("formgrader")
+
+    assert not errors, "errors in the page: %s" % errors
+    assert "Traceback" not in lab.log.read_text(errors="replace"), lab.log_tail()
+
+
+# ---------------------------------------------------------------- the course as students see it
+def _figures_by_notebook() -> list[tuple[str, list[str]]]:
+    """(release notebook, [figure file names in the order it shows them]) for every released notebook."""
+    import nbformat
+
+    pages = []
+    for path in sorted((REPO / "release").glob("*/*.ipynb")):
+        shown = [name for cell in nbformat.read(str(path), as_version=4).cells if cell.cell_type == "markdown"
+                 for name in re.findall(r"!\[[^\]]*\]\(images/([^)\s]+)\)", cell.source)]
+        pages.append((str(path.relative_to(REPO)), shown))
+    return pages
+
+
+QUIZ = "release/a3_shallow_networks_quiz/shallow_networks_quiz.ipynb"
+TRAINING = "source/a3_planar_data/planar_data.ipynb"   # the instructor's copy: its trainings run
+
+
+def _shut_down_kernels(lab) -> None:
+    """End every session of the server (the notebooks opened so far), so that kernels do not pile up."""
+    import json
+    import urllib.request
+
+    headers = {"Authorization": "token " + lab.token}
+    with urllib.request.urlopen(urllib.request.Request(lab.url + "/api/sessions", headers=headers)) as answer:
+        sessions = json.load(answer)
+    for session in sessions:
+        urllib.request.urlopen(urllib.request.Request("%s/api/sessions/%s" % (lab.url, session["id"]),
+                                                      headers=headers, method="DELETE")).close()
+
+
+def _open(page, lab, path: str, workspace: str):
+    """Open one notebook alone in a fresh workspace; returns the locator of its panel."""
+    page.goto(lab.page_url("lab/workspaces/%s/tree/%s?reset" % (workspace, path)), timeout=UI_TIMEOUT)
+    panel = page.locator(".jp-NotebookPanel:visible")
+    panel.locator(".jp-Cell").first.wait_for(timeout=UI_TIMEOUT)
+    return panel
+
+
+@needs_chromium
+def test_figures_contents_a_quiz_and_a_progress_bar_as_students_see_them(course, tmp_path, capsys):
+    """Every drawn figure, rendered by JupyterLab from its assignment's images/ folder, and the first page of
+    every quiz; a contents link that scrolls to its section; a quiz question answered and checked; a
+    progress bar mid-run."""
+    from playwright.sync_api import expect
+
+    errors = []
+    with running_lab(course.root, tmp_path / "jupyter") as lab, \
+            chromium_page(tmp_path / "chromium-profile") as page:
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_default_timeout(UI_TIMEOUT)
+        shots = Screenshots(page, capsys, prefix="course")
+
+        for number, (path, figures) in enumerate(_figures_by_notebook()):
+            assignment = path.split("/")[1]
+            panel = _open(page, lab, path, "page%d" % number)
+            if assignment.endswith("_quiz"):   # every quiz: its first page, the questions and their points
+                expect(panel.locator(".jp-RenderedMarkdown h1")).to_have_count(1, timeout=UI_TIMEOUT)
+                shots.take("quiz_%s" % assignment)
+            for figure in figures:
+                cell = panel.locator(".jp-MarkdownCell").filter(has=page.locator("img[src*='/images/%s']" % figure))
+                expect(cell).to_have_count(1, timeout=UI_TIMEOUT)
+                image = cell.locator("img[src*='/images/%s']" % figure)
+                image.scroll_into_view_if_needed()
+                page.wait_for_function("(img) => img.complete && img.naturalWidth > 300",
+                                       arg=image.element_handle(), timeout=UI_TIMEOUT)
+                image.evaluate("img => img.scrollIntoView({block: 'center'})")
+                shots.take("figure_%s_%s" % (assignment, figure[:-4]))
+            if assignment == "a3_planar_data":   # the contents line: a link, then its section
+                link = panel.locator(".jp-RenderedMarkdown a", has_text="5 · How many hidden units?")
+                link.scroll_into_view_if_needed()
+                link.click()
+                heading = panel.locator("h2", has_text="5 · How many hidden units?")
+                page.wait_for_function("(h) => { const top = h.getBoundingClientRect().top; "
+                                       "return top > 0 && top < 300; }", arg=heading.element_handle())
+                shots.take("contents_link_followed")
+            _wait_for_idle_kernel(page)   # a kernel stopped while it starts up writes a traceback to the log
+            _shut_down_kernels(lab)
+
+        # a quiz page: question 6 of week 3, its figure, an answer typed in and its format check
+        panel = _open(page, lab, QUIZ, "quiz")
+        _wait_for_idle_kernel(page)
+        _run(page, _code_cell(page, "from nncourse.quiz import"))
+        answer = _code_cell(page, "# Question 6: a set of letters")
+        placeholder = answer.locator(".cm-line", has_text="raise NotImplementedError()")
+        placeholder.scroll_into_view_if_needed()
+        placeholder.click()
+        page.keyboard.press("End")
+        page.keyboard.press("Shift+Home")
+        page.keyboard.insert_text('q6_answers = {"a", "b", "d"}')
+        _run(page, answer)
+        check = _code_cell(page, 'assert_choices(q6_answers, "abcde", "q6_answers")')
+        _run(page, check)
+        expect(check.locator(".jp-OutputArea")).to_contain_text(
+            '%s q6_answers chooses {"a", "b", "d"}' % PASS_MARK)
+        question = panel.locator(".jp-MarkdownCell").filter(
+            has=page.locator("h2", has_text="6 · Shapes of a network with one hidden layer"))
+        question.scroll_into_view_if_needed()
+        page.wait_for_function("(cell) => [...cell.querySelectorAll('img')].every(i => i.complete && "
+                               "i.naturalWidth > 0)", arg=question.element_handle())
+        question.evaluate("cell => cell.scrollIntoView({block: 'start'})")
+        shots.take("quiz_question_answered")
+        _shut_down_kernels(lab)
+
+        # a progress bar mid-run: Run All on assignment 3 (the instructor's copy), caught while the
+        # loop over the seven hidden-layer sizes is between its first and its last network
+        _open(page, lab, TRAINING, "training")
+        _wait_for_idle_kernel(page)
+        page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
+        page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
+        sizes = _code_cell(page, "hidden_sizes = [1, 2, 3, 4, 5, 20, 50]")
+        sizes.scroll_into_view_if_needed()
+        page.wait_for_function("(cell) => /hidden.layer.sizes:[\\s\\S]*\\b[1-6]\\/7\\b/.test(cell.innerText)",
+                               arg=sizes.element_handle(), timeout=VALIDATE_TIMEOUT)
+        shots.take("progress_bar_mid_run")
+        expect(sizes.locator(".jp-OutputArea")).to_contain_text("7/7", timeout=VALIDATE_TIMEOUT)
+        training = _code_cell(page, "Training on the flower: 4 hidden units")
+        output = training.locator(".jp-OutputArea").inner_text()
+        assert re.search(r"4.hidden.units:.*100%", output) and "Cost after iteration 9000" in output, output
+        _shut_down_kernels(lab)
 
     assert not errors, "errors in the page: %s" % errors
     assert "Traceback" not in lab.log.read_text(errors="replace"), lab.log_tail()

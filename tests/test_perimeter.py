@@ -163,7 +163,9 @@ def perimeter(tmp_path_factory):
 def _build_and_grade(base: Path, private_tmp: Path) -> dict:
     course = copy_course(base / "course")
     with open(course.root / "nbgrader_config.py", "a") as config:
-        config.write("\nc.Execute.timeout = 10\nc.Sandbox.submission_seconds = 60\n")
+        # the attacks report what they managed by printing: keep their outputs in autograded/ (never in feedback)
+        config.write("\nc.Execute.timeout = 10\nc.Sandbox.submission_seconds = 60\n"
+                     "c.CompareWithKey.keep_student_outputs = True\n")
     pipeline.generate_release(course, [A1], log=lambda *_: None)
     pipeline.build_keys(course, [A1], log=lambda *_: None)
     source_nb = course.root / "source" / A1 / NB

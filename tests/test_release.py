@@ -6,7 +6,10 @@ import re
 import nbformat
 import pytest
 
+from pathlib import Path
+
 from conftest import REPO, selected
+from grader.contents import INDEX_NAME, index_notebook
 from grader.course import Course
 
 COURSE = Course(REPO)
@@ -24,9 +27,22 @@ def test_release_matches_a_fresh_generation(demo_run, assignment, source):
 
 
 def test_release_holds_only_generated_files():
+    """Every assignment's files as nbgrader copies them from source/, and the index grader.contents writes."""
     released = {p.relative_to(REPO / "release") for p in (REPO / "release").rglob("*") if p.is_file()}
     sourced = {p.relative_to(REPO / "source") for p in (REPO / "source").rglob("*") if p.is_file()}
-    assert released == sourced
+    assert released == sourced | {Path(INDEX_NAME)}
+
+
+def test_the_index_matches_a_fresh_generation():
+    committed = (REPO / "release" / INDEX_NAME).read_text()
+    assert committed == nbformat.writes(index_notebook(COURSE)) + "\n", (
+        "release/%s is out of date: run `make release` and commit release/" % INDEX_NAME)
+
+
+@pytest.mark.slow
+def test_the_demo_writes_the_same_index(demo_run):
+    course, _ = demo_run
+    assert (course.root / "release" / INDEX_NAME).read_text() == (REPO / "release" / INDEX_NAME).read_text()
 
 
 def _solution_lines(cell_source):

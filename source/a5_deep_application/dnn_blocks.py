@@ -121,7 +121,7 @@ def linear_backward(dZ, cache):
     """Gradients of the linear step of one layer.
 
     Args:
-        dZ: gradient of the cost with respect to Z of this layer, shape (n_l, m).
+        dZ: gradient of the loss with respect to Z of this layer, one column per example, shape (n_l, m).
         cache: the linear cache (A_prev, W, b) from the forward pass.
 
     Returns:
@@ -141,7 +141,8 @@ def linear_activation_backward(dA, cache, activation):
     """One layer of the backward pass: ACTIVATION backwards, then LINEAR backwards.
 
     Args:
-        dA: gradient of the cost with respect to this layer's output A, shape (n_l, m).
+        dA: gradient of the loss with respect to this layer's output A, one column per example,
+            shape (n_l, m).
         cache: the layer cache (linear_cache, activation_cache) from the forward pass.
         activation: "sigmoid" or "relu", as in the forward pass.
 

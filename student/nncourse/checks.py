@@ -19,12 +19,17 @@ class CheckFailed(AssertionError):
     """A visible check did not pass; the message says what to look at."""
 
 
+def with_article(name: str) -> str:
+    """'a float', 'an int', 'an ndarray': a type (or any word) with its indefinite article."""
+    return ("an %s" if name[:1].lower() in "aeiou" else "a %s") % name
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return "a NumPy array of shape %s and dtype %s" % (value.shape, value.dtype)
     if value is None:
         return "None (did the function forget to `return` its result?)"
-    return "a %s" % type(value).__name__
+    return with_article(type(value).__name__)
 
 
 def assert_close(actual: Any, expected: Any, what: str, *, rtol: float = 1e-6,
@@ -63,7 +68,7 @@ def assert_type(actual: Any, expected_type: type, what: str) -> None:
     if type(actual) is not expected_type:
         raise CheckFailed("%s should be of type %s, but it is %s."
                           % (what, expected_type.__name__, _kind(actual)))
-    print("%s %s is a %s" % (PASS_MARK, what, expected_type.__name__))
+    print("%s %s is %s" % (PASS_MARK, what, with_article(expected_type.__name__)))
 
 
 def assert_raises(exc_type: type, func, *args: Any, what: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .checks import PASS_MARK, CheckFailed
+from .checks import PASS_MARK, CheckFailed, with_article
 
 #: Where the notebook finds the data: data/ in assignment 6's folder, relative to the notebook.
 DATA_FILE = Path("data") / "digits_0_1.npz"
@@ -33,6 +33,29 @@ N_PARAMETERS = 10_431
 
 class DigitsDataError(RuntimeError):
     """The data file is missing or is not the committed one."""
+
+
+#: Set before TensorFlow loads (see import_tensorflow): CPU only, errors only in its log, and no reordered
+#: float sums (oneDNN), so that a training repeats bit for bit.
+TENSORFLOW_SETTINGS = {"CUDA_VISIBLE_DEVICES": "-1", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def import_tensorflow():
+    """Import TensorFlow and Keras the way assignment 6 needs them; returns the modules (tf, keras).
+
+    Before the import it sets TENSORFLOW_SETTINGS in the environment (TensorFlow reads them only when it
+    loads); after it, TensorFlow's Python log is limited to errors and its operations are made
+    deterministic, so that training with a fixed seed gives the same numbers every run.
+    """
+    import os
+
+    os.environ.update(TENSORFLOW_SETTINGS)
+    import keras
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")
+    tf.config.experimental.enable_op_determinism()
+    return tf, keras
 
 
 def load_digits(path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -114,8 +137,8 @@ def assert_model_layout(model) -> None:
     if model is None:
         raise CheckFailed("build_model() returned None: did it forget to `return model`?")
     if not isinstance(model, keras.Sequential):
-        raise CheckFailed("build_model() should return a keras.Sequential, but it returned a %s."
-                          % type(model).__name__)
+        raise CheckFailed("build_model() should return a keras.Sequential, but it returned %s."
+                          % with_article(type(model).__name__))
     print("%s the model is a keras.Sequential" % PASS_MARK)
     if model.name != "my_model":
         raise CheckFailed("the model is named %r: give keras.Sequential the argument name=\"my_model\"."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -97,12 +98,80 @@ def plot_costs(curves: Mapping[str, Sequence[float]], every: int = 100, title: s
     return fig
 
 
+#: The picture formats "try your own picture" reads (those of Pillow that photos come in).
+PICTURE_FORMATS = "JPEG (.jpg, .jpeg), PNG (.png), GIF, BMP, TIFF or WebP"
+_PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")
+
+
+class PictureError(ValueError):
+    """Your picture cannot be used; the message says why and what to do."""
+
+
 def load_picture(path: str | os.PathLike, num_px: int = 64) -> np.ndarray:
     """Any image file (PNG, JPEG, ...) as a (num_px, num_px, 3) uint8 RGB array, resized."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     with Image.open(path) as picture:
+        picture = ImageOps.exif_transpose(picture)   # phone photos: upright, as the camera held them
         return np.asarray(picture.convert("RGB").resize((num_px, num_px), Image.BILINEAR))
+
+
+def _pictures_in(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.suffix.lower() in _PICTURE_SUFFIXES)
+    except OSError:
+        return []
+
+
+def load_your_picture(path, num_px: int = 64) -> np.ndarray:
+    """Your own picture, ready for the model: a (num_px, num_px, 3) uint8 RGB array.
+
+    Args:
+        path: the picture's file name, relative to the notebook's folder (where Jupyter runs the
+            notebook), e.g. "my_cat.jpg", or a full path. Any of PICTURE_FORMATS.
+        num_px: the side of the square the picture is shrunk (or stretched) to.
+
+    Raises:
+        PictureError: the file is missing, is a folder, or is not a picture Pillow can read; the
+            message says which, where it looked, and what to do.
+    """
+    from PIL import UnidentifiedImageError
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise PictureError("my_picture should be a file name in quotes, such as \"my_cat.jpg\", not %r." % (path,))
+    file = Path(path).expanduser()
+    where = file.resolve().parent
+    if not file.exists():
+        found = _pictures_in(where)
+        raise PictureError(
+            "There is no file %r in the folder %s.\nPut your picture in that folder (in JupyterLab: the "
+            "Upload button above the file browser, while this notebook's folder is open there), then write "
+            "its name in my_picture, e.g. \"my_cat.jpg\"; or write the picture's full path. %s"
+            % (str(path), where, ("Pictures in that folder now: %s." % ", ".join(found)) if found
+                                 else "That folder holds no picture yet."))
+    if file.is_dir():
+        raise PictureError("%r is a folder, not a picture: write the name of a picture file in it." % str(path))
+    try:
+        return load_picture(file, num_px)
+    except (UnidentifiedImageError, OSError, ValueError) as err:
+        raise PictureError(
+            "%r is not a picture this notebook can read (%s: %s).\nUse a %s file; a photo in another "
+            "format (HEIC from a phone, for instance) must be converted first, e.g. exported as JPEG."
+            % (str(path), type(err).__name__, str(err).splitlines()[0] if str(err) else "", PICTURE_FORMATS)) from None
+
+
+def picture_to_classify(my_picture="", num_px: int = 64, rng: np.random.Generator | None = None) -> np.ndarray:
+    """The picture of "try your own picture": yours, or a drawn cartoon cat when ``my_picture`` is "".
+
+    Returns a (num_px, num_px, 3) uint8 array. Raises PictureError (see :func:`load_your_picture`).
+    ``rng`` sets the cartoon's colours (default: a fixed seed, so it is the same picture every time).
+    """
+    if isinstance(my_picture, str) and not my_picture.strip():
+        from PIL import Image
+
+        drawn = _draw_example_picture(rng if rng is not None else np.random.default_rng(3), 256)
+        return np.asarray(drawn.resize((num_px, num_px), Image.BILINEAR))
+    return load_your_picture(my_picture.strip() if isinstance(my_picture, str) else my_picture, num_px)
 
 
 def make_example_picture(path: str | os.PathLike, rng: np.random.Generator, size: int = 256) -> str:
@@ -111,6 +180,12 @@ def make_example_picture(path: str | os.PathLike, rng: np.random.Generator, size
     A stand-in for your own photo: nothing has to be downloaded. ``rng`` sets the colours and
     the noise, so the same seed gives the same picture. Returns the path as a string.
     """
+    _draw_example_picture(rng, size).save(path)
+    return str(path)
+
+
+def _draw_example_picture(rng: np.random.Generator, size: int = 256):
+    """The cartoon cat of :func:`make_example_picture`, as a PIL image of size x size pixels."""
     from PIL import Image, ImageDraw
 
     s = size / 256
@@ -131,5 +206,4 @@ def make_example_picture(path: str | os.PathLike, rng: np.random.Generator, size
     for dy in (-8, 0, 8):                                                                  # whiskers
         draw.line([(112 * s, (178 + dy / 2) * s), (40 * s, (170 + dy * 2) * s)], fill=dark, width=max(1, int(2 * s)))
         draw.line([(144 * s, (178 + dy / 2) * s), (216 * s, (170 + dy * 2) * s)], fill=dark, width=max(1, int(2 * s)))
-    picture.save(path)
-    return str(path)
+    return picture
