@@ -23,6 +23,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .contents import INDEX_NAME as INDEX
 from .course import Course
 from .pipeline import JobFailed
 
@@ -92,7 +93,8 @@ def readme(assignment: str, notebooks: list[str], wheel_name: str) -> str:
         "     Windows:       py -3.11 -m venv %%USERPROFILE%%\\nn && %%USERPROFILE%%\\nn\\Scripts\\pip install %s"
         % wheel_name,
         "",
-        "2. Unzip this archive and start JupyterLab in its folder:",
+        "2. Unzip this archive (next to index.ipynb, the list of the assignments, if your course page has it)",
+        "   and start JupyterLab in its folder:",
         "",
         "     cd %s && ~/nn/bin/jupyter lab %s" % (assignment, first),
         "     (Windows: cd %s, then %%USERPROFILE%%\\nn\\Scripts\\jupyter lab %s)" % (assignment, first),
@@ -124,14 +126,29 @@ def zip_assignment(course: Course, assignment: str, dist: Path, wheel_name: str)
     return target
 
 
+def copy_index(course: Course, dist: Path) -> Path | None:
+    """``dist/index.ipynb``, the list of the assignments (release/index.ipynb), when there is one: students
+    keep it next to the unzipped assignment folders, and its links open each one."""
+    index = course.folder("release") / INDEX
+    if not index.is_file():
+        return None
+    dist.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(index, dist / INDEX)
+    return dist / INDEX
+
+
 def bundle(course: Course, dist: Path, assignments: list[str] | None = None, log=print) -> list[Path]:
-    """The wheel, then one zip per assignment; returns their paths (wheel first)."""
+    """The wheel, then one zip per assignment, then the index; returns their paths (wheel first)."""
     wheel = build_wheel(student_folder(course), dist)
     log("student runtime: %s" % wheel)
     written = [wheel]
     for assignment in assignments or course.assignments:
         written.append(zip_assignment(course, assignment, dist, wheel.name))
         log("assignment %s: %s" % (assignment, written[-1]))
+    index = copy_index(course, dist)
+    if index:
+        written.append(index)
+        log("index of the assignments: %s (students keep it next to the unzipped folders)" % index)
     log("a student installs with: %s" % install_command(wheel.name))
     return written
 

@@ -42,6 +42,7 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .contents import INDEX_NAME
 from .course import Course
 
 DEFAULT_STATE = Path("/srv/nncourse-hub")
@@ -468,8 +469,30 @@ def setup(classroom: Classroom, course: Course, assignments: list[str] | None = 
         configure_student_env(classroom.student_env, classroom.course_id, classroom.exchange)
     copy_course_to_instructor(classroom, course, assignments, log)
     write_instructor_config(classroom)
+    place_index(classroom, course, log)
     classroom.save()
     return passwords
+
+
+def place_index(classroom: Classroom, course: Course, log=print) -> None:
+    """Put the list of the assignments (release/index.ipynb) in every student's home, where the exchange
+    fetches each assignment into a folder of its name, so the index's links open them. nbgrader's exchange
+    carries assignments only, so the hub hands the index out itself; a student's own copy is kept."""
+    index = course.folder("release") / INDEX_NAME
+    if not index.is_file():
+        return
+    text = index.read_bytes()
+    for student in classroom.students:
+        target = home_of(student) / INDEX_NAME
+        info = pwd.getpwnam(student)
+        try:   # a new file only: never through a link, never over what is there (the home is the student's)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text)
+            os.fchown(handle.fileno(), info.pw_uid, info.pw_gid)
+        log("%s: the index of the assignments is in %s" % (student, target))
 
 
 def hub_command(classroom: Classroom) -> tuple[list[str], dict]:

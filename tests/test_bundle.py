@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 from conftest import REPO, copy_course
-from grader.bundle import install_command, zip_assignment
+from grader.bundle import copy_index, install_command, readme, zip_assignment
 from nncourse.checks import PASS_MARK
 from student_env_support import course_code_problems, inspect_env, run_python
 from test_audiences import COURSE, defined_functions, graded_functions
@@ -42,6 +42,13 @@ def test_an_assignment_zip_holds_its_release_folder_and_how_to_start(tmp_path):
         for notebook in (course.root / "release" / assignment).glob("*.ipynb"):
             assert notebook.name in readme
     assert "a6_digits/data/digits_0_1.npz" in zipfile.ZipFile(tmp_path / "dist" / "a6_digits.zip").namelist()
+
+
+def test_the_index_of_the_assignments_goes_with_the_download(tmp_path):
+    course = copy_course(tmp_path / "course")
+    index = copy_index(course, tmp_path / "dist")
+    assert index.read_bytes() == (course.root / "release" / "index.ipynb").read_bytes()
+    assert "next to index.ipynb" in readme("a1_numpy_basics", ["numpy_basics.ipynb"], WHEEL)
 
 
 def test_the_install_command_is_one_line_with_the_wheel():

@@ -424,7 +424,8 @@ def test_a_class_releases_submits_is_graded_and_reads_feedback_on_jupyterhub(hub
                             if ".ipynb_checkpoints" not in p.parts]
                 assert [p.name for p in received] == [NOTEBOOK.replace(".ipynb", ".html")], received
                 home = {item["name"] for item in contents(pages[student], student, "GET", "")["content"]}
-                assert home == {ASSIGNMENT}, home   # what the file browser shows: the fetched assignment only
+                # what the file browser shows: the fetched assignment and the hub's index of the assignments only
+                assert home == {ASSIGNMENT, "index.ipynb"}, home
 
         # 5. what a student can reach: the student environment only, nothing of the instructor's
         with steps("student side checked"):
