@@ -71,20 +71,14 @@ def _records(question: str, answer_code: str | None, monkeypatch) -> tuple[list,
     """Run the setup cell, then ``answer_code`` (None: the instructor's solution cell), then the
     hidden block of the question's test cell; return its records and the error it stopped with."""
     payloads = []
-
-    def emit(name, value, rtol, atol, exact, weight, explain):
-        payloads.append({"format": record_module.FORMAT_VERSION, "name": name, "value": value,
-                         "spec": {"rtol": rtol, "atol": atol, "exact": exact, "weight": weight,
-                                  "explain": explain}})
-
-    monkeypatch.setattr(record_module, "_emit", emit)
+    monkeypatch.setattr(record_module, "_emit", payloads.append)
     namespace = {"__name__": "__main__"}
     _run(namespace, SETUP)
     _run(namespace, SOLUTIONS[question] if answer_code is None else answer_code)
     try:
         _run(namespace, _hidden_block(TESTS[question + "_test"].source))
     except Exception as exc:  # noqa: BLE001 (the grader sees the same: records stop)
-        return payloads, "%s: %s" % (type(exc).__name__, exc)
+        return payloads, type(exc).__name__
     return payloads, None
 
 
@@ -210,8 +204,8 @@ MULTI_CASES = {   # answer code -> points (question 2: key {a, c, e, f} of a..f,
     'q2_answers = frozenset("acef")': 6,
     'q2_answers = {"a", "c", "e"}': 5,              # misses one right option
     'q2_answers = {"a", "b", "c", "e", "f"}': 5,    # one wrong option too many
-    'q2_answers = {"a", "b", "c", "d", "e", "f"}': 4,
-    "q2_answers = set()": 2,                        # credit for leaving out the two wrong options
+    'q2_answers = {"a", "b", "c", "d", "e", "f"}': 0,   # every option: right only where the key says yes
+    "q2_answers = set()": 0,                        # no option: right only where the key says no
     'q2_answers = {"b", "d"}': 0,
     'q2_answers = "a, c, e, f"': 0,                 # one string, not a set of letters
     'q2_answers = "acef"': 0,
@@ -303,9 +297,9 @@ def test_the_instructor_notebook_prints_every_format_check_and_draws_three_figur
 def test_feedback_explains_every_question(demo_run):
     course, _ = demo_run
     html = (course.root / "feedback" / "partial" / ASSIGNMENT / "concepts_quiz.html").read_text()
-    assert "answer to question 1: is not the expected text" in html
-    assert "whether option f is selected: has the wrong truth value" in html
-    assert "whether option c is selected: has the wrong truth value" in html   # question 4
+    assert "answer to question 1: the result is not the expected text." in html
+    assert "whether option f is selected: the result is the other way round." in html
+    assert "whether option c is selected: the result is the other way round." in html   # question 4
     assert "For 40 m2 the weighted sum is 2 * 40 - 100 = -20" in html          # question 1's note
     assert "Camera images and radar readings are different kinds of input" in html
     assert html.count("Hidden checks:") == len(SOLUTIONS)
