@@ -63,7 +63,7 @@ def _only_definitions(code: str) -> bool:
 
 
 def _without_magics(code: str) -> str:
-    return "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+    return "\n".join(line for line in code.splitlines() if not line.startswith(("%", "!")))
 
 
 _PROGRAMS: dict[str, Program] = {}
