@@ -280,7 +280,8 @@ def _number_matches(expected: str, actual: str, rtol: float, atol: float) -> boo
     mantissa = expected.lower().split("e")[0]
     decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
     exponent = int(expected.lower().split("e")[1]) if "e" in expected.lower() else 0
-    printed_digits = 10.0 ** (exponent - decimals)   # one unit of the last digit the key printed
+    # one unit of the last digit the key printed (a bare power of ten such as 1e-05 is exact: no rounding)
+    printed_digits = 0.0 if "e" in expected.lower() and "." not in mantissa else 10.0 ** (exponent - decimals)
     return abs(a - e) <= max(atol + rtol * abs(e), printed_digits * (1 + 1e-9))
 
 
