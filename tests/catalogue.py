@@ -673,6 +673,7 @@ add(A3, "nn_model", bugs={
     "one iteration short": _nn_model(iterations="num_iterations - 1"),
     "prints every 100 iterations": _nn_model(when="print_cost and i % 100 == 0"),
     "prints whether print_cost is set or not": _nn_model(when="i % 1000 == 0"),
+    "prints the iteration and the cost swapped": _nn_model().replace("% (i, cost)", "% (cost, i)"),
     "without the seed": _nn_model().replace("    np.random.seed(3)\n", ""),
 }, right={
     "sizes read from the arrays, the learning rate spelled out": """

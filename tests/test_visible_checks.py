@@ -78,3 +78,29 @@ def test_in_a_real_kernel_the_error_output_is_the_message_and_the_line(tmp_path)
     assert not any("checks.py" in line for line in lines)
     assert error.ename == "CheckFailed"
     nbformat.write(nb, str(tmp_path / "checked.ipynb"))
+
+
+# ---------------------------------------------------------------- the Validate dialog's text
+def test_the_lab_settings_keep_what_is_already_there_and_can_be_installed_twice(tmp_path):
+    import json
+
+    from nncourse import labconfig
+
+    (tmp_path / "custom").mkdir()
+    (tmp_path / "custom" / "custom.css").write_text("body { margin: 0; }\n")
+    (tmp_path / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"port": 9999}}))
+    labconfig.install(tmp_path)
+    labconfig.install(tmp_path)
+    css = (tmp_path / "custom" / "custom.css").read_text()
+    assert css.startswith("body { margin: 0; }") and css.count(labconfig.SUCCESS_TEXT) == 1
+    assert "#validation-message.validation-success p::after" in css
+    settings = json.loads((tmp_path / "jupyter_server_config.json").read_text())
+    assert settings == {"ServerApp": {"port": 9999}, "LabApp": {"custom_css": True}}
+
+
+def test_the_lab_settings_refuse_a_broken_config_file_and_say_which(tmp_path):
+    from nncourse import labconfig
+
+    (tmp_path / "jupyter_server_config.json").write_text("{not json")
+    with pytest.raises(SystemExit, match="jupyter_server_config.json is not valid JSON"):
+        labconfig.install(tmp_path)

@@ -70,9 +70,11 @@ def constant_answer(function: str, value) -> str:
 
 def raising_answer(function: str, exception: str) -> str:
     """The code of a solution cell whose ``function`` always raises ``exception`` (a built-in type),
-    with a message that repeats its inputs."""
+    with a message that repeats its inputs (after LEAK_MARK, which the cell's source spells in two
+    pieces, so that only a message, never the source, can show it whole)."""
+    head, tail = LEAK_MARK[:6], LEAK_MARK[6:]
     return ("def %s(*args, **kwargs):\n"
-            "    raise %s(%r + repr(args)[:60])\n" % (function, exception, LEAK_MARK))
+            "    raise %s(%r + %r + repr(args)[:60])\n" % (function, exception, head, tail))
 
 
 def trivial_submissions(assignment: str, key: dict) -> dict[str, dict[str, str]]:
