@@ -76,8 +76,10 @@ def build_wheel(student: Path, dist: Path) -> Path:
 
 
 def install_command(wheel_name: str, venv: str = "~/nn") -> str:
-    """The one command a student types to install the course environment (Linux and macOS)."""
-    return "%s -m venv %s && %s/bin/pip install %s" % (PYTHON, venv, venv, wheel_name)
+    """The one command a student types to install the course environment (Linux and macOS): the venv, the
+    wheel, and nncourse.labconfig (Validate's dialog then says what is true)."""
+    return "%s -m venv %s && %s/bin/pip install %s && %s/bin/python -m nncourse.labconfig" % (
+        PYTHON, venv, venv, wheel_name, venv)
 
 
 def readme(assignment: str, notebooks: list[str], wheel_name: str) -> str:
@@ -91,7 +93,7 @@ def readme(assignment: str, notebooks: list[str], wheel_name: str) -> str:
         "",
         "     Linux, macOS:  %s" % install_command(wheel_name),
         "     Windows:       py -3.11 -m venv %%USERPROFILE%%\\nn && %%USERPROFILE%%\\nn\\Scripts\\pip install %s"
-        % wheel_name,
+        " && %%USERPROFILE%%\\nn\\Scripts\\python -m nncourse.labconfig" % wheel_name,
         "",
         "2. Unzip this archive (next to index.ipynb, the list of the assignments, if your course page has it)",
         "   and start JupyterLab in its folder:",

@@ -78,20 +78,14 @@ class Quiz:
         """Run the setup cell, then ``answer_code`` (None: the instructor's solution cell), then the hidden
         block of the question's test cell; return its records and the error it stopped with."""
         payloads = []
-
-        def emit(name, value, rtol, atol, exact, weight, explain):
-            payloads.append({"format": record_module.FORMAT_VERSION, "name": name, "value": value,
-                             "spec": {"rtol": rtol, "atol": atol, "exact": exact, "weight": weight,
-                                      "explain": explain}})
-
-        monkeypatch.setattr(record_module, "_emit", emit)
+        monkeypatch.setattr(record_module, "_emit", payloads.append)
         namespace = {"__name__": "__main__"}
         run(namespace, self.setup)
         run(namespace, self.solutions[question] if answer_code is None else answer_code)
         try:
             run(namespace, hidden_block(self.tests[question + "_test"].source))
         except Exception as exc:  # noqa: BLE001 (the grader sees the same: records stop)
-            return payloads, "%s: %s" % (type(exc).__name__, exc)
+            return payloads, type(exc).__name__
         return payloads, None
 
     def score(self, question: str, answer_code: str | None, monkeypatch) -> float:

@@ -50,8 +50,8 @@ MULTI_CASES = {   # answer code -> points (question 2: key {a, c, e, f} of a..f,
     'q2_answers = frozenset("acef")': 6,
     'q2_answers = {"a", "c", "e"}': 5,              # misses one right option
     'q2_answers = {"a", "b", "c", "e", "f"}': 5,    # one wrong option too many
-    'q2_answers = {"a", "b", "c", "d", "e", "f"}': 4,
-    "q2_answers = set()": 2,                        # credit for leaving out the two wrong options
+    'q2_answers = {"a", "b", "c", "d", "e", "f"}': 0,   # every option: right only where the key says yes
+    "q2_answers = set()": 0,                        # no option: right only where the key says no
     'q2_answers = {"b", "d"}': 0,
     'q2_answers = "a, c, e, f"': 0,                 # one string, not a set of letters
     'q2_answers = "acef"': 0,
@@ -146,8 +146,8 @@ def test_the_instructor_notebook_draws_three_figures(executed_source):
 def test_feedback_shows_the_verdicts_and_the_notes(demo_run):
     course, _ = demo_run
     html = (course.root / "feedback" / "partial" / ASSIGNMENT / "concepts_quiz.html").read_text()
-    assert "answer to question 1: is not the expected text" in html
-    assert "whether option f is selected: has the wrong truth value" in html
-    assert "whether option c is selected: has the wrong truth value" in html   # question 4
+    assert "answer to question 1: the result is not the expected text." in html
+    assert "whether option f is selected: the result is the other way round." in html
+    assert "whether option c is selected: the result is the other way round." in html   # question 4
     assert "For 40 m2 the weighted sum is 2 * 40 - 100 = -20" in html          # question 1's note
     assert "Camera images and radar readings are different kinds of input" in html

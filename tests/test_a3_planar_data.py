@@ -179,64 +179,17 @@ def test_notebook_public_examples_pass(executed):
 
 
 # ---------------------------------------------------------------- the hidden checks catch the bugs
-def _program():
-    """(setup code, {grade_id: solution code}, [(test grade_id, points, hidden-block code)])."""
-    from grader.example_class import instructor_solutions
-
-    cells = nbformat.read(str(SOURCE), as_version=4).cells
-    setup = next(c.source for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
-    setup = "\n".join(line for line in setup.splitlines() if not line.startswith("%"))
-    tests = []
-    for cell in cells:
-        info = cell.metadata.get("nbgrader", {})
-        if info.get("grade") and not info.get("solution"):
-            hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
-            tests.append((info["grade_id"], info["points"], hidden))
-    solutions = {k: v for k, v in instructor_solutions(SOURCE).items() if k != "data_shapes"}
-    return setup, solutions, tests
-
-
-def _run_hidden_blocks(monkeypatch, replacements: dict[str, str]) -> dict[str, list]:
-    """Run the setup, the solutions (with some replaced) and the hidden blocks; collect the records."""
-    import nncourse.record
-
-    setup, solutions, tests = _program()
-    collected: dict[str, list] = {}
-    current: list = []
-
-    def emit(name, value, rtol, atol, exact, weight, explain):
-        current.append({"format": nncourse.record.FORMAT_VERSION, "name": name, "value": value,
-                        "spec": {"rtol": float(rtol), "atol": float(atol), "exact": bool(exact),
-                                 "weight": float(weight), "explain": explain}})
-
-    monkeypatch.setattr(nncourse.record, "_emit", emit)
-    monkeypatch.syspath_prepend(str(SOURCE.parent))   # planar_utils.py sits next to the notebook
-    namespace: dict = {}
-    exec(setup, namespace)
-    for grade_id, code in solutions.items():
-        exec(replacements.get(grade_id, code), namespace)
-    for grade_id, points, hidden in tests:
-        current = []
-        exec(hidden, namespace)
-        collected[grade_id] = (points, current)
-    return collected
-
-
 @pytest.fixture(scope="module")
 def answer_key():
-    with pytest.MonkeyPatch.context() as mp:
-        return _run_hidden_blocks(mp, {})
+    import hidden_checks
+
+    return hidden_checks.key(ASSIGNMENT)
 
 
 def _scores(monkeypatch, answer_key, replacements):
-    from grader.grading.verdict import judge
+    import hidden_checks
 
-    records = _run_hidden_blocks(monkeypatch, replacements)
-    scores = {}
-    for grade_id, (points, key_records) in answer_key.items():
-        verdict = judge(grade_id, {"points": points, "records": key_records}, records[grade_id][1], None)
-        scores[grade_id] = verdict.score
-    return scores
+    return hidden_checks.scores(ASSIGNMENT, replacements)
 
 
 _BACKWARD = '''
@@ -259,39 +212,39 @@ def _backward(db2="np.sum(dZ2, axis=1, keepdims=True) / m", tanh_prime="(1 - A1 
     return _BACKWARD.replace("DB2", db2).replace("TANH_PRIME", tanh_prime).replace("DB1", db1)
 
 
-# bug -> (replaced solutions, the scores that differ from 10). nn_model runs the student's own
-# functions, so bugs that change b1 or b2 during training cascade into it; a db2 of shape (1,) does
-# not (b2 - 1.2 * db2 keeps b2's shape), and the 1-iteration check starts from weights too small
-# for tanh' at Z1 or at A1 to differ.
+# bug -> (replaced solutions, the scores that differ from 10). Each bug is charged in its own cell
+# only: nn_model and predict, which call the earlier functions, are checked a second time with
+# stand-ins for them (and pass when either run is right). A check is one whole result, and a function
+# right in one case only (e.g. m = 1) earns nothing.
 BUGS = {
     # the four bugs the hidden checks must catch, each alone
     "tanh' as 1 - Z1**2": ({"backward_propagation": _backward(tanh_prime="(1 - Z1 ** 2)")},
-                           {"backward_propagation_test": 5.0, "nn_model_test": 2.5}),
+                           {"backward_propagation_test": 0}),
     "db1 without keepdims": ({"backward_propagation": _backward(db1="np.sum(dZ1, axis=1) / m")},
-                             {"backward_propagation_test": 7.5, "nn_model_test": 2.5}),
+                             {"backward_propagation_test": 0}),
     "db2 without keepdims": ({"backward_propagation": _backward(db2="np.sum(dZ2, axis=1) / m")},
-                             {"backward_propagation_test": 7.5}),
+                             {"backward_propagation_test": 0}),
     "db1 summed over the wrong axis": (
         {"backward_propagation": _backward(db1="np.sum(dZ1, axis=0, keepdims=True) / m")},
-        {"backward_propagation_test": 7.5, "nn_model_test": 0}),
+        {"backward_propagation_test": 0}),
     "db2 summed over the wrong axis": (
         {"backward_propagation": _backward(db2="np.sum(dZ2, axis=0, keepdims=True) / m")},
-        {"backward_propagation_test": 8.33, "nn_model_test": 0}),
+        {"backward_propagation_test": 0}),
     "learning rate ignored": (
         {"update_parameters": '''
 def update_parameters(parameters, grads, learning_rate=1.2):
     return {k: parameters[k] - 1.2 * grads["d" + k] for k in ("W1", "b1", "W2", "b2")}
-'''}, {"update_parameters_test": 3.33}),
+'''}, {"update_parameters_test": 0}),
     # more slips, each caught somewhere
     "layer_sizes reads the columns": ({"layer_sizes": '''
 def layer_sizes(X, Y):
     return (X.shape[1], 4, Y.shape[1])
-'''}, {"layer_sizes_test": 0, "nn_model_test": 0}),
+'''}, {"layer_sizes_test": 0}),
     "weights without the 0.01": ({"initialize_parameters": '''
 def initialize_parameters(n_x, n_h, n_y):
     return {"W1": np.random.randn(n_h, n_x), "b1": np.zeros((n_h, 1)),
             "W2": np.random.randn(n_y, n_h), "b2": np.zeros((n_y, 1))}
-'''}, {"initialize_parameters_test": 0, "nn_model_test": 0}),
+'''}, {"initialize_parameters_test": 0}),
     "sigmoid in the hidden layer": ({"forward_propagation": '''
 def forward_propagation(X, parameters):
     Z1 = np.dot(parameters["W1"], X) + parameters["b1"]
@@ -299,7 +252,7 @@ def forward_propagation(X, parameters):
     Z2 = np.dot(parameters["W2"], A1) + parameters["b2"]
     A2 = sigmoid(Z2)
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
-'''}, {"forward_propagation_test": 0, "nn_model_test": 0, "predict_test": 0}),
+'''}, {"forward_propagation_test": 0}),
     "cost as a NumPy scalar": ({"compute_cost": '''
 def compute_cost(A2, Y):
     return -np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / Y.shape[1]
@@ -307,7 +260,7 @@ def compute_cost(A2, Y):
     "cost without 1/m": ({"compute_cost": '''
 def compute_cost(A2, Y):
     return float(-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
-'''}, {"compute_cost_test": 2.5}),
+'''}, {"compute_cost_test": 0}),
     "nn_model ignores n_h": ({"nn_model": '''
 def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
     np.random.seed(3)
@@ -316,7 +269,7 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
         A2, cache = forward_propagation(X, parameters)
         parameters = update_parameters(parameters, backward_propagation(parameters, cache, X, Y))
     return parameters
-'''}, {"nn_model_test": 2.5}),
+'''}, {"nn_model_test": 0}),
     "nn_model one iteration short": ({"nn_model": '''
 def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
     np.random.seed(3)
@@ -335,7 +288,7 @@ def predict(parameters, X):
 
 @pytest.mark.slow
 def test_the_solution_passes_every_hidden_check(monkeypatch, answer_key):
-    assert sum(len(records) for _, records in answer_key.values()) == 36
+    assert sum(len(cell["records"]) for cell in answer_key.values()) == 41
     assert set(_scores(monkeypatch, answer_key, {}).values()) == {10}
 
 

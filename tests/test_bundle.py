@@ -52,7 +52,8 @@ def test_the_index_of_the_assignments_goes_with_the_download(tmp_path):
 
 
 def test_the_install_command_is_one_line_with_the_wheel():
-    assert install_command(WHEEL) == "python3.11 -m venv ~/nn && ~/nn/bin/pip install %s" % WHEEL
+    assert install_command(WHEEL) == ("python3.11 -m venv ~/nn && ~/nn/bin/pip install %s"
+                                      " && ~/nn/bin/python -m nncourse.labconfig" % WHEEL)
 
 
 def test_a_missing_release_folder_is_named(tmp_path):

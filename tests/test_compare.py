@@ -104,14 +104,14 @@ def test_exceptions_must_be_of_the_expected_type():
     assert compare_record(raised_type, dict(raised_type, message="other words"), STRICT) == []
     assert compare_record(raised_type, raised_value, STRICT) != []
     assert compare_record(raised_type, encode(1.0), STRICT) != []
-    assert compare_record(encode(1.0), raised_value, STRICT) == ["raised ValueError"]   # never the message
+    assert compare_record(encode(1.0), raised_value, STRICT) == ["the call raised ValueError"]
 
 
 def test_nested_problems_name_the_path():
     expected = ({"dw": np.zeros((2, 1)), "db": 0.0}, [0.1, 0.2])
     actual = ({"dw": np.zeros(2), "db": 0.0}, [0.1, 0.2])
     (problem,) = problems(expected, actual)
-    assert problem.startswith("[0]['dw']: has shape (2,)")
+    assert problem == "result[0]['dw'] has shape (2,), but shape (2, 1) was expected"
 
 
 def test_messages_never_reveal_expected_values():
@@ -142,4 +142,88 @@ def test_malformed_records_raise(tampered):
 
 def test_errors_against_zero_are_absolute():
     (problem,) = problems(np.array([0.0, 1.0]), np.array([0.5, 1.0]))
-    assert "largest absolute error 0.5" in problem
+    assert problem == "1 of 2 values is wrong (largest error 0.5)"
+
+
+# ---------------------------------------------------------------- one plain sentence per problem
+@pytest.mark.parametrize("expected, actual, sentence", [
+    (np.ones(4), np.array([1.0, 1.0, 1.0, 1.5]), "1 of 4 values is wrong (largest relative error 0.5)"),
+    (np.ones(4), np.array([2.0, 1.0, 1.0, 1.5]), "2 of 4 values are wrong (largest relative error 1)"),
+    (np.array([[True, False]]), np.array([[True, True]]), "1 of 2 values is wrong"),
+    (0.25, 0.5, "the value is wrong (relative error 1)"),
+    (np.array([[0.25]]), np.array([[0.5]]), "the value is wrong (relative error 1)"),
+    (np.ones(3), np.arange(3), "the values are integers (int64), but floating-point numbers are needed here"),
+    ((1.0, 2.0), (1.0,), "the result has 1 item, but 2 were expected"),
+    ((1.0,), (1.0, 2.0), "the result has 2 items, but 1 was expected"),
+    (np.ones((3, 1)), np.ones(3), "the result has shape (3,), but shape (3, 1) was expected"),
+    ({"dW1": np.ones(2), "db1": 0.0}, {"dW1": np.ones(2)}, "the result has no key 'db1'"),
+    ({"a": (np.ones(2), 1.0)}, {"a": (np.array([1.0, 3.0]), 1.0)},
+     "in result['a'][0], 1 of 2 values is wrong (largest relative error 2)"),
+    (np.ones(2), np.array([np.nan, 1.0]), "1 of 2 values is NaN (not a number)"),
+    (np.ones(2), np.array([np.inf, 1.0]), "1 of 2 values is infinite (an overflow)"),
+    (0.5, np.float64(0.5), "the result is a NumPy float64 scalar, but a Python float was expected"),
+    (True, False, "the result is the other way round"),
+])
+def test_each_problem_is_one_plain_clause(expected, actual, sentence):
+    assert problems(expected, actual) == [sentence]
+
+
+def test_no_numpy_internal_path_and_no_student_words_in_exception_problems():
+    casting = {"t": "raised", "type": "numpy._core._exceptions._UFuncOutputCastingError", "base": "TypeError"}
+    own = {"t": "raised", "type": "__main__.SecretHiddenInput_0_123", "base": "Exception"}
+    assert compare_record(encode(1.0), casting, STRICT) == ["the call raised an exception (a kind of TypeError)"]
+    assert compare_record(encode(1.0), own, STRICT) == ["the call raised an exception"]
+    forged_base = {"t": "raised", "type": "x.Y", "base": "<script>alert(1)</script>"}
+    assert compare_record(encode(1.0), forged_base, STRICT) == ["the call raised an exception"]
+    expected_type = {"t": "raised", "type": "TypeError", "base": "TypeError"}
+    assert compare_record(expected_type, encode(np.zeros(3)), STRICT) == [
+        "the call returned a NumPy array of shape (3,), but this input should make it raise TypeError"]
+
+
+def test_what_the_student_made_up_is_never_repeated():
+    class Mine:
+        pass
+
+    text = " ".join(problems({"dW1": 1.0}, {"dW1": 1.0, "the_hidden_X_is_0.5": 2.0}))
+    assert "the_hidden" not in text and "1 extra key" in text
+    text = " ".join(problems(1.0, Mine()))
+    assert "Mine" not in text and "an object of another type" in text
+    assert problems("cat", "my secret words") == ["the result is not the expected text"]
+    assert problems(np.ones(2), {1, 2}) == ["the result is a set object, but a NumPy array of shape (2,) was expected"]
+
+
+def test_inputs_left_alone_are_worded_as_changes():
+    spec = dict(STRICT, compare="inputs", rtol=0.0, atol=0.0)
+    before = {"argument 1": {"W1": np.ones((2, 2))}, "argument 2": np.zeros(3)}
+    after = {"argument 1": {"W1": np.array([[1.0, 0.5], [1.0, 1.0]])}, "argument 2": np.zeros(3)}
+    assert compare_record(encode(before), encode(after), spec) == [
+        "in argument 1['W1'], 1 of 4 values was changed by the call"]
+
+
+PRINTED = dict(STRICT, compare="printed")
+
+
+@pytest.mark.parametrize("actual, ok", [
+    ("Cost after iteration 0: 0.693147\nCost after iteration 100: 0.584508\n", True),
+    ("cost after   iteration 0: 0.6931472\n\nCost after iteration 100: 0.58450812\n", True),  # case, spaces
+    ("Cost after iteration 0: 0.69315\nCost after iteration 100: 0.584508\n", False),   # rounded away
+    ("Cost after iteration 100: 0.584508\nCost after iteration 0: 0.693147\n", False),  # swapped
+    ("Cost after iteration 0: 0.693147\n", False),
+    ("", False),
+    ("Cost at iteration 0: 0.693147\nCost after iteration 100: 0.584508\n", False),
+    ("Cost after iteration 0.0: 0.693147\nCost after iteration 100: 0.584508\n", False),
+])
+def test_printouts_compare_words_and_numbers(actual, ok):
+    expected = "Cost after iteration 0: 0.693147\nCost after iteration 100: 0.584508\n"
+    assert (compare_record(encode(expected), encode(actual), PRINTED) == []) is ok
+
+
+def test_printout_problems_never_quote_either_text():
+    expected = "Cost after iteration 0: 0.693147\n"
+    assert compare_record(encode(""), encode("secret 42\n"), PRINTED) == [
+        "it prints 1 line, but it should print nothing here"]
+    assert compare_record(encode(expected), encode(""), PRINTED) == [
+        "it prints nothing, but it should print 1 line here"]
+    (problem,) = compare_record(encode(expected), encode("Cost after iteration 0: 0.5\n"), PRINTED)
+    assert problem == "line 1 of what it prints has a wrong number (the second number on the line)"
+    assert "0.69" not in problem

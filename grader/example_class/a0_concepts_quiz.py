@@ -6,7 +6,8 @@ checks, rounded down to 0.01):
 * single choice (questions 1, 5, 7): one check, "answer to question N", worth the cell's 2 points;
 * multiple choice (questions 2, 3, 4, 6 with 6, 4, 4, 4 options): one check per option, "whether
   option x is selected", each worth 1 point. An answer that is not a set (or list / tuple) of strings records
-  None for every option and scores 0.
+  None for every option and scores 0. Options count only when the answer is right both for some option to
+  tick and for some option to leave out: ticking every option (or none) earns nothing (docs/authoring.md).
 """
 
 from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission
@@ -37,12 +38,13 @@ STUDENTS = {
     "partial": Submission(
         "questions 1-4 answered, 5-7 not attempted: question 1 wrong (the weighted sum without the "
         "ReLU); question 2 misses the hybrid network for self-driving (5 of 6 options right); "
-        "question 4 also picks 'invented around 2010' (3 of 4)",
+        "question 4 ticks every option, 'invented around 2010' too (right only where the key ticks, which "
+        "earns nothing)",
         answers={"q1_relu_neuron": 'q1_answer = "a"',
                  "q2_network_types": 'q2_answers = {"a", "c", "e"}',
                  "q3_unstructured_data": SOLUTION,
                  "q4_why_now": 'q4_answers = {"a", "b", "c", "d"}'},
-        expected=_full(q1_relu_neuron=0, q2_network_types=5, q4_why_now=3,
+        expected=_full(q1_relu_neuron=0, q2_network_types=5, q4_why_now=0,
                        q5_relu_vs_sigmoid=0, q6_scale=0, q7_iteration_speed=0)),
     "buggy": Submission(
         "answers in the wrong format: question 2 as one string \"a, c, e, f\" (0), question 5 as "

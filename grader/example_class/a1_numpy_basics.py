@@ -1,10 +1,14 @@
 """Example students for assignment 1 and the scores they must get.
 
-Scores follow from the hidden checks of each test cell (partial credit is
-points x passed checks / checks, rounded down to 0.01):
+Scores follow from the hidden checks of each test cell and the scoring rule of docs/authoring.md
+(points x counted checks / checks, rounded down to 0.01; a function right in one case only earns
+nothing; checks that an input is left alone count only after real work):
 
-* sigmoid, image2vector, normalize_rows, softmax, L1, L2 have 6, 5, 5, 6, 4, 4
-  hidden checks; basic_sigmoid has 6 and sigmoid_derivative 5.
+* basic_sigmoid has 6 checks (one expects a TypeError), sigmoid 7, sigmoid_derivative 6,
+  image2vector 6, normalize_rows 6, softmax 7, L1 5 and L2 5: each the calls on different inputs,
+  plus one check that the function leaves the arrays it is given unchanged.
+* sigmoid_derivative is checked a second time with a stand-in for sigmoid, so a wrong sigmoid costs
+  points in its own cell only.
 """
 
 from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
@@ -57,23 +61,23 @@ STUDENTS = {
         "the release notebook submitted as it was handed out",
         expected=_all(0)),
     "partial": Submission(
-        "exercises 1-5 and 8 solved; softmax not attempted; L1 averages instead of summing "
-        "(right only on the 1-element check)",
+        "exercises 1-5 and 8 solved; softmax not attempted; L1 averages instead of summing: right "
+        "only on the 1-element check, and one right case alone earns nothing",
         answers={**solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
                            "image2vector", "normalize_rows", "L2"), "L1": L1_MEAN},
-        expected={**_all(10), "softmax_test": 0, "L1_test": 2.5}),
+        expected={**_all(10), "softmax_test": 0, "L1_test": 0}),
     "buggy": Submission(
         "plausible bugs: softmax over the wrong axis; normalize_rows without keepdims (right only "
-        "on the 1-row check); L2 with abs instead of a square",
+        "on the 1-row check: 0); L2 with abs instead of a square",
         answers={**solved("hello_world", "basic_sigmoid", "sigmoid", "sigmoid_derivative",
                            "image2vector", "L1"),
                  "softmax": SOFTMAX_WRONG_AXIS, "normalize_rows": NORMALIZE_NO_KEEPDIMS,
                  "L2": L2_WITH_ABS},
-        expected={**_all(10), "softmax_test": 0, "normalize_rows_test": 2.0, "L2_test": 0}),
+        expected={**_all(10), "softmax_test": 0, "normalize_rows_test": 0, "L2_test": 0}),
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions; sigmoid has "
         "a sign error and softmax forgets to normalise. sigmoid_derivative, built on the wrong "
-        "sigmoid, is still right because s(1 - s) is symmetric in x",
+        "sigmoid, keeps its points: the bug is charged in sigmoid's cell only",
         answers={**solved("hello_world", "basic_sigmoid", "sigmoid_derivative", "image2vector",
                            "normalize_rows", "L1", "L2"),
                  "sigmoid": SIGMOID_SIGN_ERROR, "softmax": SOFTMAX_UNNORMALISED},

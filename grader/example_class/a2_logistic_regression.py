@@ -1,14 +1,14 @@
 """Example students for assignment 2 (logistic regression) and the scores they must get.
 
-Scores follow from the hidden checks of each test cell (partial credit is
-points x passed checks / checks, rounded down to 0.01). The cells have
-flatten_and_standardize 5, sigmoid 6, initialize_with_zeros 4, propagate 13
-(the whole result once, then gradients and cost separately for 6 inputs),
-optimize 6, predict 5 and model 7 hidden checks.
+Scores follow from the hidden checks of each test cell and the scoring rule of docs/authoring.md
+(points x counted checks / checks, rounded down to 0.01). The cells have flatten_and_standardize 6,
+sigmoid 7, initialize_with_zeros 4, propagate 7 (the whole result for 6 inputs), optimize 9 (6 results,
+what it prints with and without print_cost), predict 6 and model 8 checks; every cell but
+initialize_with_zeros also checks that the function leaves the arrays it is given unchanged.
 
-optimize and model call the student's own propagate, predict and
-initialize_with_zeros, as in the course, so a bug there costs points in the
-later cells too; the descriptions below spell out each such chain.
+propagate, optimize, predict and model call the student's earlier functions, as in the course; each is
+checked a second time with stand-ins for those (made-up values of the right shapes), and passes when
+either call is right: a bug is charged in its own cell only.
 """
 
 from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
@@ -50,6 +50,32 @@ PREDICT_PROBABILITIES = '''
 def predict(w, b, X):
     return sigmoid(np.dot(w.T, X) + b)
 '''
+OPTIMIZE_PRINTS_LATE = '''
+def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
+    w = copy.deepcopy(w)
+    costs = []
+    for i in range(num_iterations):
+        grads, cost = propagate(w, b, X, Y)
+        w = w - learning_rate * grads["dw"]
+        b = b - learning_rate * grads["db"]
+        if i % 100 == 0:
+            costs.append(cost)
+        if print_cost and (i + 1) % 100 == 0:
+            print("Cost after iteration %i: %f" % (i, cost))
+    return {"w": w, "b": b}, grads, costs
+'''
+MODEL_ALWAYS_PRINTS = '''
+def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):
+    w, b = initialize_with_zeros(X_train.shape[0])
+    params, grads, costs = optimize(w, b, X_train, Y_train, num_iterations, learning_rate, print_cost)
+    w, b = params["w"], params["b"]
+    Y_prediction_test = predict(w, b, X_test)
+    Y_prediction_train = predict(w, b, X_train)
+    print("train accuracy: {} %".format(100 - np.mean(np.abs(Y_prediction_train - Y_train)) * 100))
+    print("test accuracy: {} %".format(100 - np.mean(np.abs(Y_prediction_test - Y_test)) * 100))
+    return {"costs": costs, "Y_prediction_test": Y_prediction_test, "Y_prediction_train": Y_prediction_train,
+            "w": w, "b": b, "learning_rate": learning_rate, "num_iterations": num_iterations}
+'''
 PREDICT_AT_LEAST_HALF = '''
 def predict(w, b, X):
     A = sigmoid(np.dot(w.T, X) + b)
@@ -74,31 +100,36 @@ STUDENTS = {
         expected=_all(0)),
     "partial": Submission(
         "exercises 1-5 solved; predict labels a probability of exactly 0.5 as a cat (>= instead of >), "
-        "which only the zero-parameter check sees; model not attempted",
+        "which only the zero-parameter check sees (5 of 6); model not attempted",
         answers={**solved("flatten_and_standardize", "sigmoid", "initialize_with_zeros", "propagate",
                            "optimize"), "predict": PREDICT_AT_LEAST_HALF},
-        expected={**_all(10), "predict_test": 8.0, "model_test": 0}),
+        expected={**_all(10), "predict_test": 8.33, "model_test": 0}),
+    "prints_wrong": Submission(
+        "everything computed right, but printed wrong: optimize prints the costs of iterations 99, 199, "
+        "... instead of 0, 100, ... (8 of 9), and model prints the accuracies even with print_cost=False "
+        "(7 of 8)",
+        answers={**solved("flatten_and_standardize", "sigmoid", "initialize_with_zeros", "propagate",
+                           "predict"), "optimize": OPTIMIZE_PRINTS_LATE, "model": MODEL_ALWAYS_PRINTS},
+        expected={**_all(10), "optimize_test": 8.88, "model_test": 8.75}),
     "buggy": Submission(
         "plausible bugs: the pictures reshaped straight to (n_x, m), which mixes pixels of different "
-        "pictures (right only for m = 1); a cost of shape (1, 1) instead of a single number (the "
-        "gradients are right: 6 of 13 checks); predict returns the probabilities instead of 0/1. "
-        "optimize, correct itself, keeps (1, 1) costs (only the check that it leaves w alone passes), "
-        "and model fails as soon as the costs are printed",
+        "pictures (right only for m = 1, which alone earns nothing); a cost of shape (1, 1) instead of "
+        "a single number (one wrong part fails the whole result: 0); predict returns the probabilities "
+        "instead of 0/1. optimize and model, right themselves, keep full marks although they call the "
+        "wrong propagate and predict",
         answers={**solved("sigmoid", "initialize_with_zeros", "optimize", "model"),
                  "flatten_and_standardize": FLATTEN_WRONG_ORDER,
                  "propagate": PROPAGATE_COST_NOT_SCALAR, "predict": PREDICT_PROBABILITIES},
-        expected={**_all(10), "flatten_and_standardize_test": 2.0, "propagate_test": 4.61,
-                  "optimize_test": 1.66, "predict_test": 0, "model_test": 0}),
+        expected={**_all(10), "flatten_and_standardize_test": 0, "propagate_test": 0, "predict_test": 0}),
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions, so the visible "
         "checks of its wrong propagate pass; propagate has the gradients' sign flipped (the costs are "
-        "right: 6 of 13 checks) and initialize_with_zeros returns the int 0 for b. optimize and model, "
-        "correct themselves, climb the cost instead of descending it",
+        "right, the gradients not: 0) and initialize_with_zeros returns the int 0 for b. optimize and "
+        "model, right themselves, keep full marks",
         answers={**solved("flatten_and_standardize", "sigmoid", "optimize", "predict", "model"),
                  "propagate": PROPAGATE_GRADIENT_SIGN, "initialize_with_zeros": INITIALIZE_INT_BIAS},
         extra_cells=[CHEAT_ALLCLOSE],
-        expected={**_all(10), "initialize_with_zeros_test": 0, "propagate_test": 4.61,
-                  "optimize_test": 1.66, "model_test": 0}),
+        expected={**_all(10), "initialize_with_zeros_test": 0, "propagate_test": 0}),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "flatten_and_standardize forgets to divide by 255: blanked tests record nothing, so every cell "

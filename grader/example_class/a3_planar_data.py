@@ -1,17 +1,16 @@
 """Example students for assignment 3 and the scores they must get.
 
-Scores follow from the hidden checks of each test cell (partial credit is
-points x passed checks / checks, rounded down to 0.01):
+Scores follow from the hidden checks of each test cell and the scoring rule of docs/authoring.md
+(points x counted checks / checks, rounded down to 0.01; a function right in one case only earns
+nothing):
 
-* layer_sizes 4 checks, initialize_parameters 3, forward_propagation 3,
-  compute_cost 4 (one of them with a single example), backward_propagation 12
-  (dW1, db1, dW2, db2 for three cases, one of them with a single example),
-  update_parameters 3 (default learning rate, 0.5 by keyword, 0.01 by
-  position), nn_model 4, predict 3.
-* nn_model runs the student's own layer_sizes, initialize_parameters,
-  forward_propagation, compute_cost, backward_propagation and
-  update_parameters, so a bug in one of those (except a cost that is only
-  printed) shows up in nn_model too; predict runs their forward_propagation.
+* layer_sizes 5 checks, initialize_parameters 4, forward_propagation 5, compute_cost 5 (one with a
+  single example), backward_propagation 5 (the whole dict of gradients for 4 cases, one with a single
+  example), update_parameters 4 (default learning rate, 0.5 by keyword, 0.01 by position), nn_model 8
+  (5 trainings, what it prints with and without print_cost), predict 5 (one with every probability
+  exactly 0.5); all but initialize_parameters also check that the inputs are left unchanged.
+* nn_model and predict call the student's earlier functions; each is checked a second time with
+  stand-ins for them, so a bug is charged in its own cell only.
 """
 
 from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
@@ -58,6 +57,17 @@ def predict(parameters, X):
     A2, cache = forward_propagation(X, parameters)
     return np.round(A2)
 '''
+UPDATE_IN_PLACE = '''
+def update_parameters(parameters, grads, learning_rate=1.2):
+    for name in ("W1", "b1", "W2", "b2"):
+        parameters[name] = parameters[name] - learning_rate * grads["d" + name]
+    return parameters
+'''
+PREDICT_AT_LEAST_HALF = '''
+def predict(parameters, X):
+    A2, cache = forward_propagation(X, parameters)
+    return A2 >= 0.5
+'''
 COST_NUMPY_SCALAR = '''
 def compute_cost(A2, Y):
     m = Y.shape[1]
@@ -74,22 +84,29 @@ STUDENTS = {
         expected=_all(0)),
     "partial": Submission(
         "exercises 2-7 solved except that compute_cost forgets to divide by m (right only on the "
-        "1-example check); nn_model and predict not attempted",
+        "1-example check, which alone earns nothing); nn_model and predict not attempted",
         answers={**solved("data_shapes", "layer_sizes", "initialize_parameters",
                            "forward_propagation", "backward_propagation", "update_parameters"),
                  "compute_cost": COST_WITHOUT_MEAN},
-        expected={**_all(10), "compute_cost_test": 2.5, "nn_model_test": 0, "predict_test": 0}),
+        expected={**_all(10), "compute_cost_test": 0, "nn_model_test": 0, "predict_test": 0}),
     "buggy": Submission(
         "plausible bugs: backward_propagation takes tanh' as 1 - Z1**2, sums db1 over the wrong "
-        "axis and db2 without keepdims (only dW2 right: 3 of 12); update_parameters ignores its "
-        "learning_rate (right only at the default 1.2); nn_model, built on both, gets every "
-        "check wrong (b1 comes out with the wrong shape)",
+        "axis and db2 without keepdims (only dW2 right: a wrong part fails the whole result, 0); "
+        "update_parameters ignores its learning_rate (right only at the default 1.2: 0); nn_model, "
+        "right itself, keeps full marks although it calls both",
         answers={**solved("data_shapes", "layer_sizes", "initialize_parameters",
                            "forward_propagation", "compute_cost", "nn_model", "predict"),
                  "backward_propagation": BACKWARD_THREE_BUGS,
                  "update_parameters": UPDATE_IGNORES_LEARNING_RATE},
-        expected={**_all(10), "backward_propagation_test": 2.5, "update_parameters_test": 3.33,
-                  "nn_model_test": 0}),
+        expected={**_all(10), "backward_propagation_test": 0, "update_parameters_test": 0}),
+    "in_place": Submission(
+        "right values, two slips the course's own tests miss: update_parameters writes the new values "
+        "into the dict it is given (3 of 4: the caller's parameters change), and predict uses >= so "
+        "that a probability of exactly 0.5 counts as class 1 (4 of 5)",
+        answers={**solved("data_shapes", "layer_sizes", "initialize_parameters", "forward_propagation",
+                           "compute_cost", "backward_propagation", "nn_model"),
+                 "update_parameters": UPDATE_IN_PLACE, "predict": PREDICT_AT_LEAST_HALF},
+        expected={**_all(10), "update_parameters_test": 7.5, "predict_test": 8.0}),
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions; "
         "layer_sizes returns a list instead of a tuple and predict returns rounded floats instead "

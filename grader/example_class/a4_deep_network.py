@@ -1,12 +1,14 @@
 """Example students for assignment 4 (a deep network, step by step) and the scores they must get.
 
-Hidden checks per test cell (partial credit = points x passed checks / checks, rounded down to 0.01):
-initialize_parameters 4, initialize_parameters_deep 4, linear_forward 4, linear_activation_forward 4,
-L_model_forward 3 (L = 1, 2, 5), compute_cost 4, linear_backward 4, linear_activation_backward 4,
-L_model_backward 3 (L = 1, 2, 5), update_parameters 5 (3 results, 2 "input unchanged").
+Hidden checks per test cell (scoring rule of docs/authoring.md: points x counted checks / checks, rounded
+down to 0.01; a function right in one case only earns nothing): initialize_parameters 4,
+initialize_parameters_deep 5, linear_forward 5, linear_activation_forward 5, L_model_forward 4 (L = 1, 2,
+5), compute_cost 5, linear_backward 5, linear_activation_backward 5, L_model_backward 4 (L = 1, 2, 5),
+update_parameters 4 (3 results, and the inputs left unchanged, weight 2). Every cell but the first checks
+that the function leaves its inputs unchanged.
 
-The later functions call the student's earlier ones, as in the course, so a bug in linear_backward also
-costs points in linear_activation_backward and L_model_backward; the descriptions say where.
+The later functions call the student's earlier ones, as in the course; each is checked a second time with
+a stand-in for the function it calls, so a bug in linear_backward is charged in its own cell only.
 """
 
 from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
@@ -141,36 +143,36 @@ STUDENTS = {
         expected=_all(0)),
     "partial": Submission(
         "exercises 1-6 solved, but L_model_forward puts each new cache first (reverse layer order, right "
-        "only for L = 1: 1 of 3 checks); the backward pass and update_parameters not attempted",
+        "only for L = 1, which alone earns nothing); the backward pass and update_parameters not attempted",
         answers={**solved(*FORWARD), "L_model_forward": L_MODEL_FORWARD_REVERSED_CACHES},
-        expected={**_all(0), **{name + "_test": 10 for name in FORWARD}, "L_model_forward_test": 3.33}),
+        expected={**_all(0), **{name + "_test": 10 for name in FORWARD}, "L_model_forward_test": 0}),
     "buggy": Submission(
-        "linear_backward uses W.reshape instead of W.T (right only when W has one row: 1 of 4 checks; the "
-        "bug also costs linear_activation_backward 3 of 4 and L_model_backward 2 of 3 checks); "
-        "L_model_forward runs the output layer through ReLU (0 of 3); update_parameters changes the dict "
-        "it is given (3 of 5: the results are right, the input is not left alone)",
+        "linear_backward uses W.reshape instead of W.T (right only when W has one row, which alone earns "
+        "nothing; linear_activation_backward and L_model_backward, which call it, keep full marks); "
+        "L_model_forward runs the output layer through ReLU (0); update_parameters changes the dict "
+        "it is given (the results are right, the input is not left alone: 6)",
         answers={**solved(*EXERCISES), "linear_backward": LINEAR_BACKWARD_RESHAPED_W,
                  "L_model_forward": L_MODEL_FORWARD_ALL_RELU, "update_parameters": UPDATE_IN_PLACE},
-        expected={**_all(10), "linear_backward_test": 2.5, "linear_activation_backward_test": 2.5,
-                  "L_model_backward_test": 3.33, "L_model_forward_test": 0, "update_parameters_test": 6}),
+        expected={**_all(10), "linear_backward_test": 0, "L_model_forward_test": 0,
+                  "update_parameters_test": 6}),
     "buggy_backward": Submission(
-        "L_model_backward takes the output layer back through ReLU instead of the sigmoid (0 of 3); "
+        "L_model_backward takes the output layer back through ReLU instead of the sigmoid (0); "
         "update_parameters works on a shallow copy with -=, which still changes the caller's arrays "
-        "(3 of 5); compute_cost sums instead of averaging (right only for m = 1: 1 of 4)",
+        "(6); compute_cost sums instead of averaging (right only for m = 1: 0)",
         answers={**solved(*EXERCISES), "L_model_backward": L_MODEL_BACKWARD_OUTPUT_AS_RELU,
                  "update_parameters": UPDATE_SHALLOW_COPY, "compute_cost": COMPUTE_COST_NO_MEAN},
         expected={**_all(10), "L_model_backward_test": 0, "update_parameters_test": 6,
-                  "compute_cost_test": 2.5}),
+                  "compute_cost_test": 0}),
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions; writes ReLU's "
-        "derivative with >= so that it is 1 at z = 0 (linear_activation_backward fails its 2 ReLU checks, "
-        "L_model_backward its 2 checks with ReLU layers); L_model_forward never runs the output layer (0 of 3)",
+        "derivative with >= so that it is 1 at z = 0 (linear_activation_backward fails its 2 ReLU checks: "
+        "6; L_model_backward, which calls it, keeps full marks); L_model_forward never runs the output "
+        "layer (0)",
         answers={**solved(*EXERCISES),
                  "linear_activation_backward": LINEAR_ACTIVATION_BACKWARD_RELU_AT_ZERO,
                  "L_model_forward": L_MODEL_FORWARD_NO_OUTPUT_LAYER},
         extra_cells=[CHEAT_ALLCLOSE],
-        expected={**_all(10), "linear_activation_backward_test": 5, "L_model_backward_test": 3.33,
-                  "L_model_forward_test": 0}),
+        expected={**_all(10), "linear_activation_backward_test": 6, "L_model_forward_test": 0}),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "initialize_parameters forgets the factor 0.01: blanked tests record nothing, so every cell scores 0",

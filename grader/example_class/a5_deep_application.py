@@ -1,9 +1,10 @@
 """Example students for assignment 5 (the deep network on the cat pictures) and the scores they must get.
 
-Each test cell trains the student's model on 4 small hidden problems and records, for each, the trained
-parameters and the list of costs: 8 checks per cell (partial credit = points x passed checks / checks,
-rounded down to 0.01). With 3 iterations or fewer the costs list holds only the cost at iteration 0, which
-comes before any update: a model that computes the cost right but learns wrong keeps those checks.
+Each test cell trains the student's model on small hidden problems (4 for two_layer_model, 5 for
+L_layer_model) and checks each whole result, (parameters, costs), as one check; then what it prints with
+and without print_cost, and that it leaves its inputs unchanged (scoring rule of docs/authoring.md:
+points x counted checks / checks, rounded down to 0.01). A model that computes the first cost right but
+learns wrong fails the whole result.
 """
 
 from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission, all_cells, solved
@@ -88,18 +89,18 @@ STUDENTS = {
         answers=solved("two_layer_model"),
         expected={"two_layer_model_test": 10, "L_layer_model_test": 0}),
     "buggy": Submission(
-        "two_layer_model swaps the activations (sigmoid hidden layer, ReLU output): 0 of 8; L_layer_model "
-        "always steps with 0.0075 whatever learning_rate says: right for the two problems at 0.0075 and for "
-        "the costs at iteration 0 of the others (6 of 8)",
+        "two_layer_model swaps the activations (sigmoid hidden layer, ReLU output): 0; L_layer_model "
+        "always steps with 0.0075 whatever learning_rate says: right for the three problems at 0.0075, "
+        "wrong for the others and for what it prints at 0.05 (5)",
         answers={"two_layer_model": TWO_LAYER_SWAPPED_ACTIVATIONS, "L_layer_model": L_LAYER_FIXED_LEARNING_RATE},
-        expected={"two_layer_model_test": 0, "L_layer_model_test": 7.5}),
+        expected={"two_layer_model_test": 0, "L_layer_model_test": 5}),
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions; two_layer_model "
-        "throws away what update_parameters returns, so it never learns: only the costs at iteration 0 of "
-        "the three short problems are right (3 of 8)",
+        "throws away what update_parameters returns, so it never learns: its first costs are right, "
+        "its results are not (0)",
         answers={**solved("L_layer_model"), "two_layer_model": TWO_LAYER_UPDATE_DISCARDED},
         extra_cells=[CHEAT_ALLCLOSE],
-        expected={"two_layer_model_test": 3.75, "L_layer_model_test": 10}),
+        expected={"two_layer_model_test": 0, "L_layer_model_test": 10}),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "L_layer_model ignores learning_rate: blanked tests record nothing, so every cell scores 0",

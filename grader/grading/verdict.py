@@ -1,30 +1,51 @@
 """Judge one graded test cell: its recorded outputs against the answer key.
 
-Scoring rule (partial credit within a cell):
+Scoring rule (what docs/authoring.md explains to teachers):
 
 * Each record the key lists for the cell is one *check*, worth its ``weight``
-  (1 unless the hidden test says otherwise).
+  (1 unless the hidden test says otherwise). A check is one call of the
+  function, judged as a whole: one wrong part of the result fails the check.
 * A check passes when the student's record with the same name compares equal
-  to the key's (see :mod:`grader.grading.compare`). A record that is absent
-  fails its check (the cell may have stopped early, e.g. on a timeout).
-* The cell scores ``points * passed_weight / total_weight``, rounded *down* to
+  to the key's (see :mod:`grader.grading.compare`); for a check recorded with
+  stand-ins for the earlier exercises the function calls, when either of its two
+  calls matches the key's. A record that is absent fails its check.
+* **Work first.** A *guard* check is one that a function doing no real work
+  could pass: it expects an exception, an empty printout, the caller's inputs
+  left unchanged, or a constant the hidden test marked as such. Guards count
+  only when a check of real work in the same cell counts.
+* **Two different cases.** When the cell's real-work checks expect at least two
+  different values, passed real-work checks count only when they cover two of
+  them: a constant (one fixed answer, or one case right by luck) never earns a
+  point.
+* The cell scores ``points * counted weight / total weight``, rounded *down* to
   two decimals, so that no rounding ever gives a point that was not earned.
 * The cell scores 0 as a whole (fail closed) when its records cannot be
   trusted: a record that is malformed, a name recorded twice, or a name the
   key does not know.
 
-Verdicts repeat nothing that came out of the student's kernel (record names
-the key does not know, exception messages, the student's own type names): see
-"leak safety" in :mod:`grader.grading.compare`.
+The summary is the student's feedback: one line per check, and for a failed
+check one plain sentence saying what is wrong, never the expected value and
+never anything the student's code produced.
 """
 
 from __future__ import annotations
 
+import builtins
+import itertools
 import math
 from dataclasses import dataclass, field
 
 from nncourse.record import FORMAT_VERSION, RECORD_MIME
-from .compare import MalformedRecord, compare_record, exception_name
+from .compare import MalformedRecord, compare_record, validate
+
+PASS, FAIL = "\u2714", "\u2718"   # heavy check mark, heavy ballot X
+#: Why passed checks did not count (said once under the checks).
+NOT_COUNTED_CASES = ("The passed checks do not count yet: a function earns points only when it is right in at "
+                     "least two different cases (a single case can be right by luck, or by a constant).")
+NOT_COUNTED_GUARDS = ("Checks that a function raises the right error, prints nothing or leaves its inputs "
+                      "alone count only once one of its results is right.")
+#: Names of errors that stop a cell and that the grader itself reports (not the student's code).
+_GRADER_STOPS = {"CellTimeoutError": "the time limit of the cell", "DeadKernelError": "the kernel dying"}
 
 
 @dataclass
@@ -35,6 +56,8 @@ class Check:
     weight: float
     problem: str | None = None
     explain: str = ""
+    guard: bool = False
+    counted: bool = True   # False for a passed check that the scoring rule does not count
 
     @property
     def passed(self) -> bool:
@@ -50,14 +73,15 @@ class CellVerdict:
     checks: list[Check] = field(default_factory=list)
     fatal: str | None = None
     note: str = ""   # said under the summary, e.g. that grading ran without the sandbox
+    uncounted: list[str] = field(default_factory=list)   # why passed checks did not count
 
     @property
     def score(self) -> float:
         if self.fatal or not self.checks:
             return 0.0
         total = sum(c.weight for c in self.checks)
-        passed = sum(c.weight for c in self.checks if c.passed)
-        return math.floor(self.points * passed / total * 100 + 1e-9) / 100
+        counted = sum(c.weight for c in self.checks if c.passed and c.counted)
+        return math.floor(self.points * counted / total * 100 + 1e-9) / 100
 
     def summary(self) -> str:
         """Text for the student: one line per check, never an expected value."""
@@ -66,24 +90,36 @@ class CellVerdict:
 
     def _checks_text(self) -> str:
         if self.fatal:
-            return "The hidden checks of this cell could not be verified: %s." % self.fatal
+            return ("The hidden checks of this cell could not be verified (%s), so the cell scores 0."
+                    % self.fatal)
         n_ok = sum(c.passed for c in self.checks)
-        lines = ["Hidden checks: %d of %d passed (%g of %g points)."
-                 % (n_ok, len(self.checks), self.score, self.points)]
+        lines = ["Hidden checks: %d of %d passed, %g of %g points." % (n_ok, len(self.checks), self.score,
+                                                                     self.points)]
         for check in self.checks:
-            mark = "ok  " if check.passed else "FAIL"
-            lines.append("  %s %s%s" % (mark, check.name, "" if check.passed else ": " + check.problem))
+            if check.passed:
+                lines.append("  %s %s%s" % (PASS, check.name, "" if check.counted else " (not counted)"))
+            else:
+                lines.append("  %s %s: %s." % (FAIL, check.name, check.problem))
             if check.explain:
-                lines.append("       %s" % check.explain)
+                lines.append("      %s" % check.explain)
+        lines += ["  " + reason for reason in self.uncounted]
         return "\n".join(lines)
 
 
-def records_in(outputs: list) -> tuple[list, str | None]:
-    """The record payloads among a cell's outputs, and the cell's error (if any).
+def stop_words(ename: str | None) -> str:
+    """How an error that stopped a cell is named: a built-in exception or the grader's own stop by
+    name, anything else (the student's code may define any class name) only as 'an exception'."""
+    if ename in _GRADER_STOPS:
+        return _GRADER_STOPS[ename]
+    value = getattr(builtins, ename, None) if isinstance(ename, str) else None
+    return ename if isinstance(value, type) and issubclass(value, BaseException) else "an exception"
 
-    The error names the type of the first error output (leak-safe: see
-    :func:`grader.grading.compare.exception_name`; never its message), used to
-    explain why records are missing.
+
+def records_in(outputs: list) -> tuple[list, str | None]:
+    """The record payloads among a cell's outputs, and the name of the cell's error (if any).
+
+    The error is the ``ename`` of the first error output, used to explain why records are
+    missing (only its name: its message is text the student's code may have written).
     """
     payloads, error = [], None
     for out in outputs:
@@ -91,42 +127,121 @@ def records_in(outputs: list) -> tuple[list, str | None]:
         if kind in ("display_data", "execute_result") and RECORD_MIME in out.get("data", {}):
             payloads.append(out["data"][RECORD_MIME])
         elif kind == "error" and error is None:
-            error = exception_name(out.get("ename"))
+            error = str(out.get("ename", "Error"))
     return payloads, error
+
+
+def is_guard(record: dict) -> bool:
+    """A check that a function doing no real work could pass (see the module docstring)."""
+    spec, value = record["spec"], record["value"]
+    if spec.get("guard") or value.get("t") == "raised":
+        return True
+    return (spec.get("compare") == "printed" and value.get("t") == "str"
+            and not str(value.get("v", "")).strip())
+
+
+def _expected_values(record: dict) -> list:
+    return [record["value"]] + ([record["alt"]] if isinstance(record.get("alt"), dict) else [])
+
+
+def _matches(record: dict, value: dict) -> bool:
+    """Whether ``value`` passes ``record``'s check (either of its expected values)."""
+    for expected in _expected_values(record):
+        try:
+            if not compare_record(expected, value, record["spec"]):
+                return True
+        except MalformedRecord:
+            pass
+    return False
+
+
+def different_cases(a: dict, b: dict) -> bool:
+    """Two key records that no single answer passes both of (a constant can pass one at most)."""
+    return not (any(_matches(b, v) for v in _expected_values(a))
+                or any(_matches(a, v) for v in _expected_values(b)))
+
+
+def apply_counting_rule(verdict: CellVerdict, records: list[dict]) -> None:
+    """Mark the passed checks that do not count (see "Work first" and "Two different cases")."""
+    real = [i for i, rec in enumerate(records) if not verdict.checks[i].guard]
+    if not real:   # a cell of guards only: nothing to wait for
+        return
+    passed = [i for i in real if verdict.checks[i].passed]
+    cases_differ = any(different_cases(records[i], records[j]) for i, j in itertools.combinations(real, 2))
+    if cases_differ:
+        work = any(different_cases(records[i], records[j]) for i, j in itertools.combinations(passed, 2))
+    else:
+        work = bool(passed)
+    if not work:
+        for i in passed:
+            verdict.checks[i].counted = False
+        if passed:
+            verdict.uncounted.append(NOT_COUNTED_CASES)
+        guards = [c for c in verdict.checks if c.guard and c.passed]
+        for check in guards:
+            check.counted = False
+        if guards:
+            verdict.uncounted.append(NOT_COUNTED_GUARDS)
 
 
 def judge(grade_id: str, key_cell: dict, payloads: list, cell_error: str | None) -> CellVerdict:
     """Compare a cell's record payloads with its key entry."""
     verdict = CellVerdict(grade_id=grade_id, points=float(key_cell["points"]))
-    known = {rec["name"] for rec in key_cell["records"]}
-    by_name: dict[str, object] = {}
+    by_name: dict[str, dict] = {}
     for payload in payloads:
         if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION \
                 or not isinstance(payload.get("name"), str) or "value" not in payload:
             verdict.fatal = "a record is malformed"
             return verdict
         name = payload["name"]
-        if name not in known:   # its name is the student's text: not repeated
-            verdict.fatal = "a record was made that none of this cell's checks makes"
+        if name in by_name:   # the name is the student's record's: never repeated in the message
+            verdict.fatal = "a check was recorded more than once"
             return verdict
-        if name in by_name:     # a name of the key's: safe to repeat
-            verdict.fatal = "the check %r was recorded more than once" % name
-            return verdict
-        by_name[name] = payload["value"]
+        by_name[name] = payload
+    known = {rec["name"] for rec in key_cell["records"]}
+    if set(by_name) - known:
+        verdict.fatal = "a record was made that no check of this cell expects"
+        return verdict
     for rec in key_cell["records"]:
         check = Check(name=rec["name"], weight=float(rec["spec"].get("weight", 1)),
-                      explain=str(rec["spec"].get("explain", "")))
-        if rec["name"] not in by_name:
+                      explain=str(rec["spec"].get("explain", "")), guard=is_guard(rec))
+        payload = by_name.get(rec["name"])
+        if payload is None:
             check.problem = "no result was recorded" + (
-                " (the cell stopped with %s)" % cell_error if cell_error else "")
+                " (the cell stopped with %s before this check)" % stop_words(cell_error) if cell_error else "")
         else:
             try:
-                problems = compare_record(rec["value"], by_name[rec["name"]], rec["spec"])
-            except MalformedRecord:   # what is wrong with it would quote the student's record
-                verdict.fatal = "the record %r is malformed" % rec["name"]
+                check.problem = _problem(rec, payload)
+            except MalformedRecord:
+                verdict.fatal = "the record of the check %r cannot be read" % rec["name"]
                 verdict.checks = []
                 return verdict
-            if problems:
-                check.problem = "; ".join(problems)
         verdict.checks.append(check)
+    apply_counting_rule(verdict, key_cell["records"])
     return verdict
+
+
+def _problem(rec: dict, payload: dict) -> str | None:
+    """The problem of a student's record against the key's, or None when it passes.
+
+    With stand-ins (an ``alt`` value in the key), the check passes when either call matches; the
+    problem reported is the one of the student's own call (the one they can reproduce).
+    """
+    spec = rec["spec"]
+    problems = compare_record(rec["value"], payload["value"], spec)
+    key_alt, alt = rec.get("alt"), payload.get("alt")
+    if isinstance(key_alt, dict):
+        if alt is not None:
+            validate(alt)
+            if problems and not compare_record(key_alt, alt, spec):
+                return None
+    if not problems:
+        return None
+    shown = problems[:2]
+    more = len(problems) - len(shown)
+    text = "; ".join(shown) + (" (and %d more problem%s)" % (more, "" if more == 1 else "s") if more else "")
+    hint = str(spec.get("type_hint", ""))
+    if hint and spec.get("exact", True) and not compare_record(rec["value"], payload["value"],
+                                                               dict(spec, exact=False)):
+        text += " (%s)" % hint   # right but for its type, where the type matters: say why
+    return text

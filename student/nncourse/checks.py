@@ -3,16 +3,26 @@
 These run in the student's own kernel next to the exercises. They teach: a
 failure says what is wrong in plain words (type, shape, how far off), and the
 expected values they use are the public examples printed in the notebook.
-Grading never relies on them (see nncourse.grading).
+Grading never relies on them (it uses other inputs, and compares outside the
+kernel: see the grader's documentation).
+
+Importing this module in IPython (every notebook's setup cell does) also makes
+a failed check *read* like one: instead of a traceback through this module's
+source, the cell shows the check's message first and then only the line of the
+notebook that failed (:func:`show_failed_check`). Any ``AssertionError`` is
+shown that way, so a student's own ``assert`` reads the same.
 """
 
 from __future__ import annotations
 
+import linecache
 from typing import Any
 
 import numpy as np
 
 PASS_MARK = "\u2714"  # heavy check mark
+FAIL_MARK = "\u2718"  # heavy ballot X
+_RED, _BOLD, _RESET = "\x1b[31m", "\x1b[1m", "\x1b[0m"
 
 
 class CheckFailed(AssertionError):
@@ -83,3 +93,56 @@ def assert_raises(exc_type: type, func, *args: Any, what: str) -> None:
         raise CheckFailed("%s should raise %s, but raised %s: %s"
                           % (what, exc_type.__name__, type(exc).__name__, exc)) from None
     raise CheckFailed("%s should raise %s, but it returned normally." % (what, exc_type.__name__))
+
+
+# ---------------------------------------------------------------- how a failed check reads
+def _notebook_line(tb, namespace: dict) -> tuple[str, int, str] | None:
+    """Where the failure is in the notebook: (where, line number, source line) of the innermost frame
+    that runs notebook code (its globals are the notebook's namespace) and does not hide itself
+    (``__tracebackhide__``, as the helpers of this module and of the notebooks set)."""
+    found, outermost = None, None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_globals is namespace and not frame.f_locals.get("__tracebackhide__"):
+            if outermost is None:
+                outermost = frame
+            found = (frame, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return None
+    frame, number = found
+    text = linecache.getline(frame.f_code.co_filename, number).strip()
+    where = "this cell" if frame is outermost else "%s(), in the cell that defines it" % frame.f_code.co_name
+    return where, number, text
+
+
+def show_failed_check(shell, etype, value, tb, tb_offset=None) -> list[str]:
+    """IPython's handler for a failed check (an AssertionError): the message first, then the one line
+    of the notebook that failed; no traceback through library code. Returns what it showed."""
+    message = str(value).strip() or "%s (a check failed without a message)" % etype.__name__
+    lines = message.splitlines()
+    shown = ["%s%s%s %s%s" % (_RED, _BOLD, FAIL_MARK, lines[0], _RESET)] + lines[1:]
+    place = _notebook_line(tb, shell.user_ns)
+    if place is not None:
+        where, number, text = place
+        shown.append("%s(line %d of %s: %s)%s" % (_RED, number, where, text, _RESET))
+    shell._showtraceback(etype, value, shown)
+    return shown
+
+
+def install_failure_display(shell=None) -> bool:
+    """Show failed checks with :func:`show_failed_check` in ``shell`` (the running IPython, by default).
+    Returns whether there was a shell to install it in."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((AssertionError,), show_failed_check)
+    return True
+
+
+install_failure_display()

@@ -1,0 +1,106 @@
+"""How a failed visible check reads: its message first, then only the line of the notebook that failed.
+
+In IPython (every notebook imports nncourse.checks in its setup cell), a failed check is shown without a
+traceback through nncourse.checks' source; a student's own `assert` reads the same way. The in-process
+tests drive IPython's own InteractiveShell; the slow test runs a real kernel, as JupyterLab does, and
+nbgrader's Validate on the same notebook.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from nbformat.v4 import new_code_cell, new_notebook
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture
+def shell():
+    ip = InteractiveShell.instance()
+    shown = []
+    saved = ip._showtraceback
+    ip._showtraceback = lambda etype, value, stb: shown.append([ANSI.sub("", line) for line in stb])
+    ip.run_cell("import numpy as np\nfrom nncourse.checks import assert_close, assert_type, assert_raises")
+    from nncourse.checks import install_failure_display
+
+    install_failure_display(ip)   # done by the import in a fresh kernel; the module may be imported already
+    try:
+        yield ip, shown
+    finally:
+        ip._showtraceback = saved
+        ip.set_custom_exc((), None)
+
+
+def test_a_failed_check_shows_its_message_first_and_only_the_notebook_line(shell):
+    ip, shown = shell
+    result = ip.run_cell("def softmax(x):\n    return x\n\nx = np.ones((2, 5))\n"
+                         "assert_close(softmax(x)[:, :4], np.ones((2, 5)), 'softmax(x)')\n")
+    assert result.error_in_exec is not None   # the cell still fails (Validate and nbgrader see it)
+    (lines,) = shown
+    assert lines[0] == "\u2718 softmax(x) has shape (2, 4), but shape (2, 5) was expected."
+    assert lines[-1] == "(line 5 of this cell: assert_close(softmax(x)[:, :4], np.ones((2, 5)), 'softmax(x)'))"
+    text = "\n".join(lines)
+    assert "checks.py" not in text and "raise CheckFailed" not in text and "Traceback" not in text
+
+
+def test_a_students_own_assert_points_at_the_line_of_their_function(shell):
+    ip, shown = shell
+    ip.run_cell("def layer(n):\n    assert n > 0, 'n must be positive'\n    return n\n")
+    ip.run_cell("layer(-1)")
+    (lines,) = shown
+    assert lines == ["\u2718 n must be positive",
+                     "(line 2 of layer(), in the cell that defines it: assert n > 0, 'n must be positive')"]
+
+
+def test_other_errors_keep_their_usual_traceback(shell):
+    ip, shown = shell
+    ip.run_cell("1 / 0")
+    assert shown and any("ZeroDivisionError" in line for line in shown[0])
+
+
+@pytest.mark.slow
+def test_in_a_real_kernel_the_error_output_is_the_message_and_the_line(tmp_path):
+    from nbclient import NotebookClient
+
+    nb = new_notebook(cells=[
+        new_code_cell("import numpy as np\nfrom nncourse.checks import assert_close"),
+        new_code_cell("y = np.array([1.0, 2.0])\nassert_close(y, [1.0, 2.5], 'y')"),
+    ])
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    (error,) = [o for o in nb.cells[1].outputs if o.output_type == "error"]
+    lines = [ANSI.sub("", line) for line in error.traceback]
+    assert lines[0] == "\u2718 y has the right shape but wrong values."
+    assert lines[-1] == "(line 2 of this cell: assert_close(y, [1.0, 2.5], 'y'))"
+    assert not any("checks.py" in line for line in lines)
+    assert error.ename == "CheckFailed"
+    nbformat.write(nb, str(tmp_path / "checked.ipynb"))
+
+
+# ---------------------------------------------------------------- the Validate dialog's text
+def test_the_lab_settings_keep_what_is_already_there_and_can_be_installed_twice(tmp_path):
+    import json
+
+    from nncourse import labconfig
+
+    (tmp_path / "custom").mkdir()
+    (tmp_path / "custom" / "custom.css").write_text("body { margin: 0; }\n")
+    (tmp_path / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"port": 9999}}))
+    labconfig.install(tmp_path)
+    labconfig.install(tmp_path)
+    css = (tmp_path / "custom" / "custom.css").read_text()
+    assert css.startswith("body { margin: 0; }") and css.count(labconfig.SUCCESS_TEXT) == 1
+    assert "#validation-message.validation-success p::after" in css
+    settings = json.loads((tmp_path / "jupyter_server_config.json").read_text())
+    assert settings == {"ServerApp": {"port": 9999}, "LabApp": {"custom_css": True}}
+
+
+def test_the_lab_settings_refuse_a_broken_config_file_and_say_which(tmp_path):
+    from nncourse import labconfig
+
+    (tmp_path / "jupyter_server_config.json").write_text("{not json")
+    with pytest.raises(SystemExit, match="jupyter_server_config.json is not valid JSON"):
+        labconfig.install(tmp_path)
