@@ -110,9 +110,10 @@ def snapshot_gradebook(course: Course, dest: Path) -> Path:
     return dest
 
 
-#: What grading needs of a submission folder besides the assignment's notebooks (nbgrader's record of
-#: when it was submitted). The assignment's own helper files come from source/, copied by nbgrader.
-KEPT_FILES = {"timestamp.txt": 1024}
+#: What grading needs of a submission folder besides the assignment's notebooks: nbgrader's record of when
+#: it was submitted, and the secret that names the student's feedback file in the exchange (release_feedback
+#: reads it). The assignment's own helper files come from source/, copied by nbgrader.
+KEPT_FILES = {"timestamp.txt": 1024, "submission_secret.txt": 1024}
 #: Names skipped without a word (nbgrader's CourseDirectory.ignore defaults).
 IGNORED = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback")
 
@@ -128,8 +129,12 @@ def take_submission(course: Course, student: str, assignment: str, dest: Path) -
     """
     limit = Sandbox(config=course.config).notebook_bytes
     notebooks = {p.name for p in course.source_notebooks(assignment)}
+    # the files the assignment hands out come back with every submission: nbgrader puts the course's own
+    # copies in place, so the student's are neither taken nor worth a note
+    handed_out = tuple(sorted(p.name for p in (course.root / "source" / assignment).iterdir()
+                              if p.name not in notebooks))
     policy = Policy(limit=lambda name: limit if name in notebooks else KEPT_FILES.get(name),
-                    descend=False, ignore=IGNORED, total_bytes=len(notebooks) * limit + 4096)
+                    descend=False, ignore=IGNORED + handed_out, total_bytes=len(notebooks) * limit + 8192)
     shown = "submitted/%s/%s" % (student, assignment)
     try:
         taken = copy_tree(course.folder("submitted"), Path(student) / assignment, dest, policy)

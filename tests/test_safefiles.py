@@ -203,3 +203,27 @@ def test_an_upload_speaks_only_for_its_owner(tmp_path):
     assert "inner.zip: an archive inside ada's upload; not opened" in "\n".join(report.refused)
     assert report.unused == ["ada_20261120100000_work.zip:README.md"]
     assert "timestamp inside ada's upload is ignored" in "\n".join(report.timestamps)
+
+
+# ---------------------------------------------------------------- what a grading workspace takes
+def test_a_submission_keeps_nbgraders_files_and_is_silent_about_what_the_assignment_handed_out(tmp_path):
+    """The workspace takes the notebooks, timestamp.txt and submission_secret.txt (release_feedback names the
+    student's feedback with it); the files that came with the release (images/ here) are replaced by the
+    course's own copies, so they are neither taken nor reported; anything else is reported as not used."""
+    import shutil
+
+    from conftest import copy_course
+    from grader.classgrade import take_submission
+
+    course = copy_course(tmp_path / "course")
+    folder = course.folder("submitted") / "ann" / "a1_numpy_basics"
+    shutil.copytree(course.root / "release" / "a1_numpy_basics", folder)
+    assert (folder / "images").is_dir()
+    (folder / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
+    (folder / "submission_secret.txt").write_text("a secret of nbgrader's")
+    (folder / "numpy.py").write_text("x = 1\n")
+    workspace = tmp_path / "workspace"
+    notes = take_submission(course, "ann", "a1_numpy_basics", workspace)
+    assert sorted(p.name for p in workspace.iterdir()) == ["numpy_basics.ipynb", "submission_secret.txt",
+                                                          "timestamp.txt"]
+    assert notes == ["not used: numpy.py"]
