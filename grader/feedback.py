@@ -48,6 +48,7 @@ from traitlets import default
 
 from .grading.keys import is_graded_test
 from .grading.structure import META, file_sha256, instructor_notebook, reconcile, structure_notes
+from .grading.verdict import check_line
 from .safe_html import MATH_FONTS, markdown_html
 
 #: Files of a feedback folder besides the pages: nbgrader's release_feedback reads them.
@@ -217,15 +218,16 @@ def _verdict_html(verdict: dict | None, score: float, maximum: float) -> str:
         passed = sum(1 for c in checks if c.get("passed"))
         parts.append("<div>Hidden checks: %d of %d passed.</div><ul>" % (passed, len(checks)))
         for check in checks:
-            if check.get("passed"):
-                line = '<span class="ok">ok</span> %s' % html.escape(str(check.get("name")))
-            else:
-                line = '<span class="fail">FAIL</span> %s: %s' % (html.escape(str(check.get("name"))),
-                                                                  html.escape(str(check.get("problem"))))
+            text = check_line(str(check.get("name")), bool(check.get("passed")), str(check.get("problem")),
+                              check.get("counted", True))
+            mark, rest = text[0], text[1:]   # the grader's mark, coloured, then its words
+            line = '<span class="%s">%s</span>%s' % ("ok" if check.get("passed") else "fail", mark,
+                                                    html.escape(rest))
             if check.get("explain"):
                 line += '<div class="explain">%s</div>' % html.escape(str(check["explain"]))
             parts.append("<li>%s</li>" % line)
         parts.append("</ul>")
+        parts.extend("<div>%s</div>" % html.escape(str(reason)) for reason in verdict.get("uncounted") or [])
     if verdict.get("note"):
         parts.append("<div>(%s)</div>" % html.escape(str(verdict["note"])))
     parts.append("</div>")

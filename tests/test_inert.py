@@ -242,7 +242,7 @@ def test_feedback_shows_sources_and_verdicts_never_outputs():
     assert "SAVED-OUTPUT" not in page and "KERNEL-OUTPUT" not in page and "BEGIN HIDDEN" not in page
     assert "Content-Security-Policy" in page and "default-src &#x27;none&#x27;" not in page
     assert "Score: 10 / 15" in page and ">f</a></td><td class=\"num part\">5 / 10<" in page
-    assert "FAIL</span> f twice: is off (relative error 0.5)" in page and "f on a &lt;list&gt;" in page
+    assert "\u2718</span> f twice: is off (relative error 0.5)." in page and "f on a &lt;list&gt;" in page
     assert "Nice &amp; tidy" in page and "s&lt;1&gt;" in page and "<math" in page
     assert "Hello &lt;script&gt;" in page
 

@@ -46,9 +46,10 @@ def verdict_record(verdict: CellVerdict, key_cell: dict) -> dict:
                    "problem": verdict.fatal, "explain": ""} for rec in key_cell["records"]]
     else:
         checks = [{"name": c.name, "weight": c.weight, "passed": c.passed, "problem": c.problem,
-                   "explain": c.explain} for c in verdict.checks]
+                   "explain": c.explain, "counted": c.counted} for c in verdict.checks]
     return {"grade_id": verdict.grade_id, "points": verdict.points, "score": verdict.score,
-            "fatal": verdict.fatal, "note": verdict.note, "summary": verdict.summary(), "checks": checks}
+            "fatal": verdict.fatal, "note": verdict.note, "summary": verdict.summary(), "checks": checks,
+            "uncounted": list(verdict.uncounted)}
 
 
 def verdict_outputs(verdict: CellVerdict, execution_count) -> list:

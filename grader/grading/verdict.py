@@ -96,14 +96,19 @@ class CellVerdict:
         lines = ["Hidden checks: %d of %d passed, %g of %g points." % (n_ok, len(self.checks), self.score,
                                                                      self.points)]
         for check in self.checks:
-            if check.passed:
-                lines.append("  %s %s%s" % (PASS, check.name, "" if check.counted else " (not counted)"))
-            else:
-                lines.append("  %s %s: %s." % (FAIL, check.name, check.problem))
+            lines.append("  " + check_line(check.name, check.passed, check.problem, check.counted))
             if check.explain:
                 lines.append("      %s" % check.explain)
         lines += ["  " + reason for reason in self.uncounted]
         return "\n".join(lines)
+
+
+def check_line(name: str, passed: bool, problem: str | None = None, counted: bool = True) -> str:
+    """One check as the student reads it, in the grader's summary and in the feedback page alike:
+    '✔ name', '✔ name (not counted)' or '✘ name: what is wrong.'"""
+    if passed:
+        return "%s %s%s" % (PASS, name, "" if counted else " (not counted)")
+    return "%s %s: %s." % (FAIL, name, problem)
 
 
 def stop_words(ename: str | None) -> str:
