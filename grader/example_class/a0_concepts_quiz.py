@@ -10,31 +10,19 @@ checks, rounded down to 0.01):
   tick and for some option to leave out: ticking every option (or none) earns nothing (docs/authoring.md).
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission
+from .model import (CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission, correct_and_untouched,
+                   quiz_marks, solved)
 
 POINTS = {"q1_relu_neuron": 2, "q2_network_types": 6, "q3_unstructured_data": 4, "q4_why_now": 4,
           "q5_relu_vs_sigmoid": 2, "q6_scale": 4, "q7_iteration_speed": 2}
 QUESTIONS = list(POINTS)
 
 
-def _full(**scores: float) -> dict:
-    """Full marks on every test cell, except the ones given (by question)."""
-    return {question + "_test": scores.get(question, points) for question, points in POINTS.items()}
-
-
-def _solved(*questions: str) -> dict:
-    return {question: SOLUTION for question in questions}
 
 
 # -- cheats (the same as in assignment 1) --------------------------------------------------------
 STUDENTS = {
-    "correct": Submission(
-        "every question answered right",
-        answers=_solved(*QUESTIONS),
-        expected=_full()),
-    "untouched": Submission(
-        "the release notebook submitted as it was handed out",
-        expected={question + "_test": 0 for question in QUESTIONS}),
+    **correct_and_untouched(solved(*QUESTIONS), quiz_marks(POINTS), "every question answered right"),
     "partial": Submission(
         "questions 1-4 answered, 5-7 not attempted: question 1 wrong (the weighted sum without the "
         "ReLU); question 2 misses the hybrid network for self-driving (5 of 6 options right); "
@@ -44,7 +32,7 @@ STUDENTS = {
                  "q2_network_types": 'q2_answers = {"a", "c", "e"}',
                  "q3_unstructured_data": SOLUTION,
                  "q4_why_now": 'q4_answers = {"a", "b", "c", "d"}'},
-        expected=_full(q1_relu_neuron=0, q2_network_types=5, q4_why_now=0,
+        expected=quiz_marks(POINTS, q1_relu_neuron=0, q2_network_types=5, q4_why_now=0,
                        q5_relu_vs_sigmoid=0, q6_scale=0, q7_iteration_speed=0)),
     "buggy": Submission(
         "answers in the wrong format: question 2 as one string \"a, c, e, f\" (0), question 5 as "
@@ -57,18 +45,18 @@ STUDENTS = {
                  "q5_relu_vs_sigmoid": 'q5_answer = {"b"}',
                  "q6_scale": 'q6_answers = {"A", "D"}',
                  "q7_iteration_speed": 'q7_answer = "c)"'},
-        expected=_full(q2_network_types=0, q5_relu_vs_sigmoid=0, q7_iteration_speed=0)),
+        expected=quiz_marks(POINTS, q2_network_types=0, q5_relu_vs_sigmoid=0, q7_iteration_speed=0)),
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions (nothing "
         "here uses them); question 1 wrong and question 6 with every option flipped",
-        answers={**_solved(*QUESTIONS), "q1_relu_neuron": 'q1_answer = "c"',
+        answers={**solved(*QUESTIONS), "q1_relu_neuron": 'q1_answer = "c"',
                  "q6_scale": 'q6_answers = {"b", "c"}'},
         extra_cells=[CHEAT_ALLCLOSE],
-        expected=_full(q1_relu_neuron=0, q6_scale=0)),
+        expected=quiz_marks(POINTS, q1_relu_neuron=0, q6_scale=0)),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "question 5 is wrong: blanked tests record nothing, so every cell scores 0",
-        answers={**_solved(*QUESTIONS), "q5_relu_vs_sigmoid": 'q5_answer = "a"'},
+        answers={**solved(*QUESTIONS), "q5_relu_vs_sigmoid": 'q5_answer = "a"'},
         extra_cells=[CHEAT_INPUT_TRANSFORMER],
         expected={question + "_test": 0 for question in QUESTIONS}),
     "broken_json": Submission(

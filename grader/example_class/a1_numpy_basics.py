@@ -11,7 +11,8 @@ nothing; checks that an input is left alone count only after real work):
   points in its own cell only.
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
+from .model import (CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, correct_and_untouched,
+                   solved)
 
 EXERCISES = ["basic_sigmoid", "sigmoid", "sigmoid_derivative", "image2vector", "normalize_rows",
              "softmax", "L1", "L2"]
@@ -53,13 +54,7 @@ def image2vector(image):
 '''
 
 STUDENTS = {
-    "correct": Submission(
-        "every exercise solved",
-        answers=solved("hello_world", *EXERCISES),
-        expected=_all(10)),
-    "untouched": Submission(
-        "the release notebook submitted as it was handed out",
-        expected=_all(0)),
+    **correct_and_untouched(solved("hello_world", *EXERCISES), _all(10)),
     "partial": Submission(
         "exercises 1-5 and 8 solved; softmax not attempted; L1 averages instead of summing: right "
         "only on the 1-element check, and one right case alone earns nothing",

@@ -11,7 +11,8 @@ checked a second time with stand-ins for those (made-up values of the right shap
 either call is right: a bug is charged in its own cell only.
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
+from .model import (CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, correct_and_untouched,
+                   solved)
 
 EXERCISES = ["flatten_and_standardize", "sigmoid", "initialize_with_zeros", "propagate", "optimize",
              "predict", "model"]
@@ -91,13 +92,7 @@ def flatten_and_standardize(X_orig):
 '''
 
 STUDENTS = {
-    "correct": Submission(
-        "every exercise solved",
-        answers=solved(*EXERCISES),
-        expected=_all(10)),
-    "untouched": Submission(
-        "the release notebook submitted as it was handed out",
-        expected=_all(0)),
+    **correct_and_untouched(solved(*EXERCISES), _all(10)),
     "partial": Submission(
         "exercises 1-5 solved; predict labels a probability of exactly 0.5 as a cat (>= instead of >), "
         "which only the zero-parameter check sees (5 of 6); model not attempted",

@@ -5,30 +5,18 @@ points; a multiple-choice question (2, 4, 6 with 4, 5, 4 options) has one check 
 answer that is not a set (list, tuple) of strings records None for every option and scores 0.
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission
+from .model import (CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission, correct_and_untouched,
+                   quiz_marks, solved)
 
 POINTS = {"q1_shapes": 2, "q2_log_loss": 4, "q3_gradient": 2, "q4_vectorization": 5, "q5_broadcasting": 2,
           "q6_products": 4, "q7_why_vectorize": 2}
 QUESTIONS = list(POINTS)
 
 
-def _full(**scores: float) -> dict:
-    """Full marks on every test cell, except the ones given (by question)."""
-    return {question + "_test": scores.get(question, points) for question, points in POINTS.items()}
-
-
-def _solved(*questions: str) -> dict:
-    return {question: SOLUTION for question in questions}
 
 
 STUDENTS = {
-    "correct": Submission(
-        "every question answered right",
-        answers=_solved(*QUESTIONS),
-        expected=_full()),
-    "untouched": Submission(
-        "the release notebook submitted as it was handed out",
-        expected={question + "_test": 0 for question in QUESTIONS}),
+    **correct_and_untouched(solved(*QUESTIONS), quiz_marks(POINTS), "every question answered right"),
     "partial": Submission(
         "questions 1-4 answered, 5-7 not attempted: question 1 wrong (examples in rows); question 2 misses that "
         "the squared error makes the cost non-convex (3 of 4); question 4 also picks np.dot(X, w) (4 of 5)",
@@ -36,7 +24,7 @@ STUDENTS = {
                  "q2_log_loss": 'q2_answers = {"a", "c"}',
                  "q3_gradient": SOLUTION,
                  "q4_vectorization": 'q4_answers = {"a", "b", "c", "e"}'},
-        expected=_full(q1_shapes=0, q2_log_loss=3, q4_vectorization=4,
+        expected=quiz_marks(POINTS, q1_shapes=0, q2_log_loss=3, q4_vectorization=4,
                        q5_broadcasting=0, q6_products=0, q7_why_vectorize=0)),
     "buggy": Submission(
         "answers in the wrong format: question 2 as one string \"a, c, d\" (0), question 3 as a list [\"d\"] (0), "
@@ -49,17 +37,17 @@ STUDENTS = {
                  "q5_broadcasting": 'q5_answer = "c)"',
                  "q6_products": 'q6_answers = {"A", "C"}',
                  "q7_why_vectorize": 'q7_answer = "B"'},
-        expected=_full(q2_log_loss=0, q3_gradient=0, q5_broadcasting=0)),
+        expected=quiz_marks(POINTS, q2_log_loss=0, q3_gradient=0, q5_broadcasting=0)),
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions (nothing here uses "
         "them); question 2 with every option flipped and question 5 wrong",
-        answers={**_solved(*QUESTIONS), "q2_log_loss": 'q2_answers = {"b"}', "q5_broadcasting": 'q5_answer = "a"'},
+        answers={**solved(*QUESTIONS), "q2_log_loss": 'q2_answers = {"b"}', "q5_broadcasting": 'q5_answer = "a"'},
         extra_cells=[CHEAT_ALLCLOSE],
-        expected=_full(q2_log_loss=0, q5_broadcasting=0)),
+        expected=quiz_marks(POINTS, q2_log_loss=0, q5_broadcasting=0)),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and question 7 "
         "is wrong: blanked tests record nothing, so every cell scores 0",
-        answers={**_solved(*QUESTIONS), "q7_why_vectorize": 'q7_answer = "a"'},
+        answers={**solved(*QUESTIONS), "q7_why_vectorize": 'q7_answer = "a"'},
         extra_cells=[CHEAT_INPUT_TRANSFORMER],
         expected={question + "_test": 0 for question in QUESTIONS}),
     "broken_json": Submission(

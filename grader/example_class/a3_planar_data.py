@@ -13,7 +13,8 @@ nothing):
   stand-ins for them, so a bug is charged in its own cell only.
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
+from .model import (CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, correct_and_untouched,
+                   solved)
 
 EXERCISES = ["layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
              "backward_propagation", "update_parameters", "nn_model", "predict"]
@@ -75,13 +76,7 @@ def compute_cost(A2, Y):
 '''
 
 STUDENTS = {
-    "correct": Submission(
-        "every exercise solved",
-        answers=solved("data_shapes", *EXERCISES),
-        expected=_all(10)),
-    "untouched": Submission(
-        "the release notebook submitted as it was handed out",
-        expected=_all(0)),
+    **correct_and_untouched(solved("data_shapes", *EXERCISES), _all(10)),
     "partial": Submission(
         "exercises 2-7 solved except that compute_cost forgets to divide by m (right only on the "
         "1-example check, which alone earns nothing); nn_model and predict not attempted",

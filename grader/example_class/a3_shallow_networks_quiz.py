@@ -5,30 +5,18 @@ points; a multiple-choice question (2, 4, 6 with 5, 4, 5 options) has one check 
 answer that is not a set (list, tuple) of strings records None for every option and scores 0.
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission
+from .model import (CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission, correct_and_untouched,
+                   quiz_marks, solved)
 
 POINTS = {"q1_nonlinear": 2, "q2_activations": 5, "q3_tanh_derivative": 2, "q4_symmetry": 4,
           "q5_small_weights": 2, "q6_dimensions": 5, "q7_vectorized_forward": 2}
 QUESTIONS = list(POINTS)
 
 
-def _full(**scores: float) -> dict:
-    """Full marks on every test cell, except the ones given (by question)."""
-    return {question + "_test": scores.get(question, points) for question, points in POINTS.items()}
-
-
-def _solved(*questions: str) -> dict:
-    return {question: SOLUTION for question in questions}
 
 
 STUDENTS = {
-    "correct": Submission(
-        "every question answered right",
-        answers=_solved(*QUESTIONS),
-        expected=_full()),
-    "untouched": Submission(
-        "the release notebook submitted as it was handed out",
-        expected={question + "_test": 0 for question in QUESTIONS}),
+    **correct_and_untouched(solved(*QUESTIONS), quiz_marks(POINTS), "every question answered right"),
     "partial": Submission(
         "questions 1-4 answered, 5-7 not attempted: question 1 wrong (linear units 'keep more information'); "
         "question 2 also picks the leaky ReLU with slope 0 (4 of 5); question 4 also believes one step breaks "
@@ -37,7 +25,7 @@ STUDENTS = {
                  "q2_activations": 'q2_answers = {"a", "b", "c", "d"}',
                  "q3_tanh_derivative": SOLUTION,
                  "q4_symmetry": 'q4_answers = {"a", "b", "c", "d"}'},
-        expected=_full(q1_nonlinear=0, q2_activations=4, q4_symmetry=3,
+        expected=quiz_marks(POINTS, q1_nonlinear=0, q2_activations=4, q4_symmetry=3,
                        q5_small_weights=0, q6_dimensions=0, q7_vectorized_forward=0)),
     "buggy": Submission(
         "answers in the wrong format: question 2 as one string \"abc\" (0), question 3 as the number 4 (0), "
@@ -50,18 +38,18 @@ STUDENTS = {
                  "q5_small_weights": 'q5_answer = {"b"}',
                  "q6_dimensions": 'q6_answers = frozenset("abd")',
                  "q7_vectorized_forward": 'q7_answer = "b."'},
-        expected=_full(q2_activations=0, q3_tanh_derivative=0, q5_small_weights=0, q7_vectorized_forward=0)),
+        expected=quiz_marks(POINTS, q2_activations=0, q3_tanh_derivative=0, q5_small_weights=0, q7_vectorized_forward=0)),
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions (nothing here uses "
         "them); question 3 wrong and question 6 with every option flipped",
-        answers={**_solved(*QUESTIONS), "q3_tanh_derivative": 'q3_answer = "a"',
+        answers={**solved(*QUESTIONS), "q3_tanh_derivative": 'q3_answer = "a"',
                  "q6_dimensions": 'q6_answers = {"c", "e"}'},
         extra_cells=[CHEAT_ALLCLOSE],
-        expected=_full(q3_tanh_derivative=0, q6_dimensions=0)),
+        expected=quiz_marks(POINTS, q3_tanh_derivative=0, q6_dimensions=0)),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and question 1 "
         "is wrong: blanked tests record nothing, so every cell scores 0",
-        answers={**_solved(*QUESTIONS), "q1_nonlinear": 'q1_answer = "d"'},
+        answers={**solved(*QUESTIONS), "q1_nonlinear": 'q1_answer = "d"'},
         extra_cells=[CHEAT_INPUT_TRANSFORMER],
         expected={question + "_test": 0 for question in QUESTIONS}),
     "broken_json": Submission(

@@ -11,7 +11,8 @@ The later functions call the student's earlier ones, as in the course; each is c
 a stand-in for the function it calls, so a bug in linear_backward is charged in its own cell only.
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, solved
+from .model import (CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, Submission, all_cells, correct_and_untouched,
+                   solved)
 
 EXERCISES = ["initialize_parameters", "initialize_parameters_deep", "linear_forward",
              "linear_activation_forward", "L_model_forward", "compute_cost", "linear_backward",
@@ -134,13 +135,7 @@ FORWARD = ["initialize_parameters", "initialize_parameters_deep", "linear_forwar
            "linear_activation_forward", "L_model_forward", "compute_cost"]
 
 STUDENTS = {
-    "correct": Submission(
-        "every exercise solved",
-        answers=solved(*EXERCISES),
-        expected=_all(10)),
-    "untouched": Submission(
-        "the release notebook submitted as it was handed out",
-        expected=_all(0)),
+    **correct_and_untouched(solved(*EXERCISES), _all(10)),
     "partial": Submission(
         "exercises 1-6 solved, but L_model_forward puts each new cache first (reverse layer order, right "
         "only for L = 1, which alone earns nothing); the backward pass and update_parameters not attempted",

@@ -7,7 +7,8 @@ points x counted checks / checks, rounded down to 0.01). A model that computes t
 learns wrong fails the whole result.
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission, all_cells, solved
+from .model import (CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission, all_cells,
+                   correct_and_untouched, solved)
 
 EXERCISES = ["two_layer_model", "L_layer_model"]
 
@@ -77,13 +78,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
 '''
 
 STUDENTS = {
-    "correct": Submission(
-        "both models written",
-        answers=solved(*EXERCISES),
-        expected=_all(10)),
-    "untouched": Submission(
-        "the release notebook submitted as it was handed out",
-        expected=_all(0)),
+    **correct_and_untouched(solved(*EXERCISES), _all(10), "both models written"),
     "partial": Submission(
         "two_layer_model written; L_layer_model not attempted",
         answers=solved("two_layer_model"),

@@ -5,30 +5,18 @@ points; a multiple-choice question (1, 3, 6 with 5, 6, 4 options) has one check 
 answer that is not a set (list, tuple) of strings records None for every option and scores 0.
 """
 
-from .model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission
+from .model import (CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER, SOLUTION, Submission, correct_and_untouched,
+                   quiz_marks, solved)
 
 POINTS = {"q1_dimensions": 5, "q2_caches": 2, "q3_hyperparameters": 6, "q4_why_deep": 2, "q5_layer_loop": 2,
           "q6_backward_step": 4, "q7_parameter_count": 2}
 QUESTIONS = list(POINTS)
 
 
-def _full(**scores: float) -> dict:
-    """Full marks on every test cell, except the ones given (by question)."""
-    return {question + "_test": scores.get(question, points) for question, points in POINTS.items()}
-
-
-def _solved(*questions: str) -> dict:
-    return {question: SOLUTION for question in questions}
 
 
 STUDENTS = {
-    "correct": Submission(
-        "every question answered right",
-        answers=_solved(*QUESTIONS),
-        expected=_full()),
-    "untouched": Submission(
-        "the release notebook submitted as it was handed out",
-        expected={question + "_test": 0 for question in QUESTIONS}),
+    **correct_and_untouched(solved(*QUESTIONS), quiz_marks(POINTS), "every question answered right"),
     "partial": Submission(
         "questions 1-4 answered, 5-7 not attempted: question 1 also picks the transposed W2 (4 of 5); question 3 "
         "misses the depth and the widths (4 of 6); question 4 wrong (deeper trains faster)",
@@ -36,7 +24,7 @@ STUDENTS = {
                  "q2_caches": SOLUTION,
                  "q3_hyperparameters": 'q3_answers = {"a", "b"}',
                  "q4_why_deep": 'q4_answer = "a"'},
-        expected=_full(q1_dimensions=4, q3_hyperparameters=4, q4_why_deep=0,
+        expected=quiz_marks(POINTS, q1_dimensions=4, q3_hyperparameters=4, q4_why_deep=0,
                        q5_layer_loop=0, q6_backward_step=0, q7_parameter_count=0)),
     "buggy": Submission(
         "answers in the wrong format: question 3 as one string \"a, b, d, e\" (0), question 4 as a list [\"b\"] "
@@ -49,18 +37,18 @@ STUDENTS = {
                  "q5_layer_loop": 'q5_answer = " c"',
                  "q6_backward_step": 'q6_answers = {"a", "b", "c", 3}',
                  "q7_parameter_count": "q7_answer = 47"},
-        expected=_full(q3_hyperparameters=0, q4_why_deep=0, q6_backward_step=0, q7_parameter_count=0)),
+        expected=quiz_marks(POINTS, q3_hyperparameters=0, q4_why_deep=0, q6_backward_step=0, q7_parameter_count=0)),
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions (nothing here uses "
         "them); question 1 with every option flipped and question 7 wrong",
-        answers={**_solved(*QUESTIONS), "q1_dimensions": 'q1_answers = {"b"}',
+        answers={**solved(*QUESTIONS), "q1_dimensions": 'q1_answers = {"b"}',
                  "q7_parameter_count": 'q7_answer = "a"'},
         extra_cells=[CHEAT_ALLCLOSE],
-        expected=_full(q1_dimensions=0, q7_parameter_count=0)),
+        expected=quiz_marks(POINTS, q1_dimensions=0, q7_parameter_count=0)),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and question 2 "
         "is wrong: blanked tests record nothing, so every cell scores 0",
-        answers={**_solved(*QUESTIONS), "q2_caches": 'q2_answer = "a"'},
+        answers={**solved(*QUESTIONS), "q2_caches": 'q2_answer = "a"'},
         extra_cells=[CHEAT_INPUT_TRANSFORMER],
         expected={question + "_test": 0 for question in QUESTIONS}),
     "broken_json": Submission(

@@ -33,6 +33,20 @@ def solved(*names: str) -> dict:
     return {name: SOLUTION for name in names}
 
 
+def quiz_marks(points: dict, **scores: float) -> dict:
+    """Full marks on the test cell of every quiz question (``points``: question -> points), except the
+    scores given by question."""
+    return {question + "_test": scores.get(question, full) for question, full in points.items()}
+
+
+def correct_and_untouched(answers: dict, full_marks: dict, what: str = "every exercise solved") -> dict:
+    """The two students every example class has: the instructor's ``answers`` (``full_marks`` on every
+    test cell), and the release notebook handed in as it came (0 everywhere)."""
+    return {"correct": Submission(what, answers=answers, expected=dict(full_marks)),
+            "untouched": Submission("the release notebook submitted as it was handed out",
+                                    expected={cell: 0 for cell in full_marks})}
+
+
 # The two cheats of the grading design note, added by every assignment's example class to some
 # wrong answers: neither may earn a point.
 CHEAT_ALLCLOSE = '''
