@@ -37,7 +37,6 @@ from __future__ import annotations
 import base64
 import functools
 import html
-import mimetypes
 import os
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -175,3 +175,44 @@ class ScreenshotSeries:
         with self.capsys.disabled():
             print("\nscreenshot: %s" % path)
         return path
+
+
+# ---------------------------------------------------------------- working in an open notebook
+#: Generous: two shared cores, and every step may wait on a kernel or on nbgrader (ms).
+CELL_TIMEOUT = 180_000
+
+
+def code_cell(page, text: str):
+    """The one code cell of the open notebook whose text contains ``text``."""
+    cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-CodeCell").filter(has_text=text)
+    assert cells.count() == 1, "expected one code cell containing %r, found %d" % (text, cells.count())
+    return cells.first
+
+
+def wait_for_idle_kernel(page, timeout: int = CELL_TIMEOUT) -> None:
+    page.wait_for_function(
+        "() => (document.querySelector('#jp-main-statusbar') || {}).innerText?.includes('| Idle')",
+        timeout=timeout)
+
+
+def run_cell(page, cell, timeout: int = CELL_TIMEOUT) -> None:
+    """Run one cell the way a student does (click into it, Shift+Enter) and wait until it ran."""
+    import re
+
+    from playwright.sync_api import expect
+
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout)
+    wait_for_idle_kernel(page, timeout)
+
+
+def type_answer(page, cell, line: str) -> None:
+    """Replace the cell's ``raise NotImplementedError()`` line with ``line``, typed as a student would."""
+    placeholder = cell.locator(".cm-line", has_text="raise NotImplementedError()")
+    placeholder.scroll_into_view_if_needed()
+    placeholder.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Shift+Home")
+    page.keyboard.insert_text(line)

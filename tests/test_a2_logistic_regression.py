@@ -12,9 +12,7 @@ hidden checks that catch the plausible bugs, and the picture helpers.
 
 from __future__ import annotations
 
-import copy
 import re
-import warnings
 
 import matplotlib
 import nbformat

@@ -15,7 +15,6 @@ import re
 import warnings
 
 import matplotlib
-import nbformat
 import numpy as np
 import pytest
 

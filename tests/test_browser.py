@@ -32,7 +32,8 @@ import sys
 
 import pytest
 
-from browser_support import CHROMIUM, chromium_page, lab_environment, running_lab
+from browser_support import (CHROMIUM, chromium_page, code_cell, lab_environment, run_cell, running_lab, type_answer,
+                             wait_for_idle_kernel)
 from conftest import REPO
 from nncourse.checks import PASS_MARK
 from grader.course import Course
@@ -82,28 +83,10 @@ class Screenshots:
         return path
 
 
-def _code_cell(page, text: str):
-    """The one code cell of the open notebook whose text contains ``text``."""
-    cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").filter(has_text=text)
-    assert cells.count() == 1, "expected one code cell containing %r, found %d" % (text, cells.count())
-    return cells.first
 
 
-def _wait_for_idle_kernel(page):
-    page.wait_for_function(
-        "() => (document.querySelector('#jp-main-statusbar') || {}).innerText?.includes('| Idle')",
-        timeout=UI_TIMEOUT)
 
 
-def _run(page, cell):
-    """Run one cell the way a student does (click into it, Shift+Enter) and wait until it ran."""
-    from playwright.sync_api import expect
-
-    cell.scroll_into_view_if_needed()
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]:"), timeout=UI_TIMEOUT)
-    _wait_for_idle_kernel(page)
 
 
 def _jupyter(args: list[str], cwd, env) -> str:
@@ -139,30 +122,25 @@ def test_student_solves_an_exercise_validates_and_instructor_sees_formgrader(cou
         # 2. the student opens the released notebook; its kernel starts
         page.goto(lab.page_url("lab/tree/" + NOTEBOOK), timeout=UI_TIMEOUT)
         page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=UI_TIMEOUT)
-        _wait_for_idle_kernel(page)
+        wait_for_idle_kernel(page)
         expect(page.locator(".jp-NotebookPanel-toolbar")).to_contain_text("Python 3 (ipykernel)")
         shots.take("notebook_opened")
 
         # 3. the setup cell, then the sigmoid exercise and its check
-        setup = _code_cell(page, "from nncourse.checks import")
-        _run(page, setup)
+        setup = code_cell(page, "from nncourse.checks import")
+        run_cell(page, setup)
         assert "Error" not in setup.locator(".jp-Cell-outputWrapper").inner_text()
         shots.take("setup_ran")
 
-        solution = _code_cell(page, "def sigmoid(x):")
-        placeholder = solution.locator(".cm-line", has_text="raise NotImplementedError()")
-        placeholder.scroll_into_view_if_needed()
-        placeholder.click()
-        page.keyboard.press("End")
-        page.keyboard.press("Shift+Home")   # selects the line, from its indentation to its end
-        page.keyboard.insert_text(SOLUTION_LINE)
+        solution = code_cell(page, "def sigmoid(x):")
+        type_answer(page, solution, SOLUTION_LINE)
         typed = solution.locator(".cm-content").inner_text()
         assert SOLUTION_LINE in typed and "raise NotImplementedError()" not in typed, typed
         shots.take("sigmoid_typed")
 
-        _run(page, solution)
-        check = _code_cell(page, '"sigmoid([1, 2, 3])")')
-        _run(page, check)
+        run_cell(page, solution)
+        check = code_cell(page, '"sigmoid([1, 2, 3])")')
+        run_cell(page, check)
         output = check.locator(".jp-OutputArea").inner_text()
         assert "%s sigmoid([1, 2, 3])" % PASS_MARK in output, output
         check.scroll_into_view_if_needed()
@@ -271,23 +249,18 @@ def test_figures_contents_a_quiz_and_a_progress_bar_as_students_see_them(course,
                 page.wait_for_function("(h) => { const top = h.getBoundingClientRect().top; "
                                        "return top > 0 && top < 300; }", arg=heading.element_handle())
                 shots.take("contents_link_followed")
-            _wait_for_idle_kernel(page)   # a kernel stopped while it starts up writes a traceback to the log
+            wait_for_idle_kernel(page)   # a kernel stopped while it starts up writes a traceback to the log
             _shut_down_kernels(lab)
 
         # a quiz page: question 6 of week 3, its figure, an answer typed in and its format check
         panel = _open(page, lab, QUIZ, "quiz")
-        _wait_for_idle_kernel(page)
-        _run(page, _code_cell(page, "from nncourse.quiz import"))
-        answer = _code_cell(page, "# Question 6: a set of letters")
-        placeholder = answer.locator(".cm-line", has_text="raise NotImplementedError()")
-        placeholder.scroll_into_view_if_needed()
-        placeholder.click()
-        page.keyboard.press("End")
-        page.keyboard.press("Shift+Home")
-        page.keyboard.insert_text('q6_answers = {"a", "b", "d"}')
-        _run(page, answer)
-        check = _code_cell(page, 'assert_choices(q6_answers, "abcde", "q6_answers")')
-        _run(page, check)
+        wait_for_idle_kernel(page)
+        run_cell(page, code_cell(page, "from nncourse.quiz import"))
+        answer = code_cell(page, "# Question 6: a set of letters")
+        type_answer(page, answer, 'q6_answers = {"a", "b", "d"}')
+        run_cell(page, answer)
+        check = code_cell(page, 'assert_choices(q6_answers, "abcde", "q6_answers")')
+        run_cell(page, check)
         expect(check.locator(".jp-OutputArea")).to_contain_text(
             '%s q6_answers chooses {"a", "b", "d"}' % PASS_MARK)
         question = panel.locator(".jp-MarkdownCell").filter(
@@ -302,16 +275,16 @@ def test_figures_contents_a_quiz_and_a_progress_bar_as_students_see_them(course,
         # a progress bar mid-run: Run All on assignment 3 (the instructor's copy), caught while the
         # loop over the seven hidden-layer sizes is between its first and its last network
         _open(page, lab, TRAINING, "training")
-        _wait_for_idle_kernel(page)
+        wait_for_idle_kernel(page)
         page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
         page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
-        sizes = _code_cell(page, "hidden_sizes = [1, 2, 3, 4, 5, 20, 50]")
+        sizes = code_cell(page, "hidden_sizes = [1, 2, 3, 4, 5, 20, 50]")
         sizes.scroll_into_view_if_needed()
         page.wait_for_function("(cell) => /hidden.layer.sizes:[\\s\\S]*\\b[1-6]\\/7\\b/.test(cell.innerText)",
                                arg=sizes.element_handle(), timeout=VALIDATE_TIMEOUT)
         shots.take("progress_bar_mid_run")
         expect(sizes.locator(".jp-OutputArea")).to_contain_text("7/7", timeout=VALIDATE_TIMEOUT)
-        training = _code_cell(page, "Training on the flower: 4 hidden units")
+        training = code_cell(page, "Training on the flower: 4 hidden units")
         output = training.locator(".jp-OutputArea").inner_text()
         assert re.search(r"4.hidden.units:.*100%", output) and "Cost after iteration 9000" in output, output
         _shut_down_kernels(lab)

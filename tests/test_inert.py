@@ -15,12 +15,10 @@ from __future__ import annotations
 import copy
 import re
 
-import nbformat
 import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from conftest import REPO
 from grader.feedback import Grades, image_resolver, render_feedback
 from grader.grading.compare import compare_record
 from grader.grading.structure import reconcile

@@ -22,10 +22,6 @@ Screenshots go to reports/screenshots/inert_*.png.
 
 from __future__ import annotations
 
-import json
-import re
-import subprocess
-import sys
 
 import nbformat
 import pytest

@@ -18,7 +18,7 @@ import sys
 import nbformat
 import pytest
 
-from browser_support import CHROMIUM, chromium_page, running_lab
+from browser_support import CHROMIUM, chromium_page, code_cell, run_cell, running_lab, type_answer, wait_for_idle_kernel
 from conftest import REPO
 from grader.course import Course
 from grader.example_class import PROFILES, fill_in, instructor_solutions
@@ -47,26 +47,10 @@ def course(tmp_path_factory):
     return course
 
 
-def _cell(page, text):
-    cells = page.locator(".jp-NotebookPanel:visible .jp-CodeCell").filter(has_text=text)
-    assert cells.count() == 1, (text, cells.count())
-    return cells.first
 
 
-def _idle(page):
-    page.wait_for_function(
-        "() => (document.querySelector('#jp-main-statusbar') || {}).innerText?.includes('| Idle')",
-        timeout=UI_TIMEOUT)
 
 
-def _run(page, cell):
-    from playwright.sync_api import expect
-
-    cell.scroll_into_view_if_needed()
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]:"), timeout=UI_TIMEOUT)
-    _idle(page)
 
 
 def test_a_failed_check_and_the_validate_dialog_say_what_is_true(course, tmp_path):
@@ -82,18 +66,13 @@ def test_a_failed_check_and_the_validate_dialog_say_what_is_true(course, tmp_pat
         # 1. a wrong sigmoid, and its check
         page.goto(lab.page_url("lab/tree/" + RELEASED), timeout=UI_TIMEOUT)
         page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=UI_TIMEOUT)
-        _idle(page)
-        _run(page, _cell(page, "from nncourse.checks import"))
-        solution = _cell(page, "def sigmoid(x):")
-        placeholder = solution.locator(".cm-line", has_text="raise NotImplementedError()")
-        placeholder.scroll_into_view_if_needed()
-        placeholder.click()
-        page.keyboard.press("End")
-        page.keyboard.press("Shift+Home")
-        page.keyboard.insert_text(WRONG_LINE)
-        _run(page, solution)
-        check = _cell(page, '"sigmoid([1, 2, 3])")')
-        _run(page, check)
+        wait_for_idle_kernel(page)
+        run_cell(page, code_cell(page, "from nncourse.checks import"))
+        solution = code_cell(page, "def sigmoid(x):")
+        type_answer(page, solution, WRONG_LINE)
+        run_cell(page, solution)
+        check = code_cell(page, '"sigmoid([1, 2, 3])")')
+        run_cell(page, check)
         output = check.locator(".jp-OutputArea-output").last
         expect(output).to_contain_text("sigmoid([1, 2, 3]) has the right shape but wrong values")
         text = output.inner_text()
@@ -106,7 +85,7 @@ def test_a_failed_check_and_the_validate_dialog_say_what_is_true(course, tmp_pat
         # 2. Validate on a notebook whose visible checks all pass (alone in a fresh workspace)
         page.goto(lab.page_url("lab/tree/" + SOLVED + "?reset"), timeout=UI_TIMEOUT)
         page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=UI_TIMEOUT)
-        _idle(page)
+        wait_for_idle_kernel(page)
         expect(page.locator(".jp-NotebookPanel")).to_have_count(1)
         page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
         message = page.locator("#validation-message")

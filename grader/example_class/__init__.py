@@ -16,13 +16,12 @@ import importlib
 import json
 import pkgutil
 import shutil
-from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell
 
 from ..course import Course
-from ..solutions import instructor_solutions, strip_solution_markers  # noqa: F401 (used by tests too)
+from ..solutions import instructor_solutions  # noqa: F401 (tests and benchmarks import it from here)
 from .model import SOLUTION, Submission
 
 
