@@ -8,7 +8,9 @@ processes ever write the same database:
 2. each submission is graded in a *workspace* of its own: a folder with the
    course config, links to source/ and the answer keys, a copy of the snapshot
    and that one submission. ``grader.grade_one`` runs nbgrader's autograde and
-   feedback there, in a child process under the outer time limit;
+   writes the feedback there, in a process of its own under the outer time limit,
+   forked from a grading worker that has imported the grader once
+   (:mod:`grader.workers`);
 3. the main process merges finished workspaces one at a time: the submission's
    grades, comments and flags into the course gradebook, and its autograded/ and
    feedback/ folders into the course. Merges are sequential, so the course
@@ -26,20 +28,18 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .course import CONFIG_FILE, Course
-from .pipeline import (GradeResult, JobFailed, _last_line, _quiet_gradebook, forget_submission, submissions,
-                       unreadable_notebooks)
+from .pipeline import GradeResult, JobFailed, _quiet_gradebook, forget_submission, submissions, unreadable_notebooks
 from .sandbox import Sandbox, SandboxUnavailable, check as check_sandbox
+from .phases import collect, phase
+from .workers import pool as worker_pool
 
 STATE_FILE = ".grading-state.json"
 Log = Callable[[str], None]
@@ -122,23 +122,17 @@ def prepare_workspace(course: Course, snapshot: Path, student: str, assignment: 
     return Course(root)
 
 
+def grade_workspace(workspace: Course, student: str, assignment: str, limit: int) -> dict:
+    """nbgrader autograde + feedback for the workspace's submission, in a grading process of its own
+    (forked from a ready worker, :mod:`grader.workers`) under ``limit`` seconds. Returns
+    {"success", "reason", "phases"}. On time-out the grading process's whole process group is
+    killed; a sandboxed kernel dies with it (bubblewrap's --die-with-parent)."""
+    return worker_pool().grade(str(workspace.root), assignment, student, limit)
+
+
 def run_in_workspace(workspace: Course, student: str, assignment: str, limit: int) -> str | None:
-    """nbgrader autograde + feedback for the workspace's submission, in a child process under
-    ``limit`` seconds. None on success, else the reason. On time-out the child's whole process
-    group is killed; a sandboxed kernel dies with it (bubblewrap's --die-with-parent)."""
-    child = subprocess.Popen([sys.executable, "-m", "grader.grade_one", str(workspace.root), assignment,
-                              student], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
-    try:
-        out, err = child.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.communicate()
-        return "exceeded the time limit of %d s for one submission (c.Sandbox.submission_seconds)" % limit
-    try:
-        outcome = json.loads(out.strip().splitlines()[-1])
-    except (IndexError, ValueError):
-        return "the grading process died (exit code %s): %s" % (child.returncode, _last_line(err))
+    """Like :func:`grade_workspace`: None on success, else the reason."""
+    outcome = grade_workspace(workspace, student, assignment, limit)
     return None if outcome["success"] else outcome["reason"]
 
 
@@ -206,19 +200,25 @@ def grade_in_workspace(root: str, snapshot: str, student: str, assignment: str, 
     Returns the result and the workspace folder, which the caller merges and then removes.
     """
     start = time.perf_counter()
-    workspace = prepare_workspace(Course(Path(root)), Path(snapshot), student, assignment, Path(base))
-    problem = run_in_workspace(workspace, student, assignment, limit)
-    return (GradeResult(student, assignment, problem is None, problem or "", time.perf_counter() - start),
+    with phase("workspace"):
+        workspace = prepare_workspace(Course(Path(root)), Path(snapshot), student, assignment, Path(base))
+    outcome = grade_workspace(workspace, student, assignment, limit)
+    phases = {**collect(), **outcome.get("phases", {})}
+    return (GradeResult(student, assignment, bool(outcome["success"]), outcome["reason"] or "",
+                        time.perf_counter() - start, phases=phases),
             str(workspace.root))
 
 
 Job = tuple  # the arguments of grade_in_workspace
-Engine = Callable[[list[Job]], Iterator[tuple[GradeResult, str]]]
+#: Runs jobs (given as they are found: an engine may start the first before the last is known) and
+#: yields each one's result as it finishes.
+Engine = Callable[[Iterable[Job]], Iterator[tuple[GradeResult, str]]]
 
 
 def local_engine(workers: int) -> Engine:
-    """Run jobs on this machine, ``workers`` at a time (threads that each wait on a child process)."""
-    def run(jobs: list[Job]) -> Iterator[tuple[GradeResult, str]]:
+    """Run jobs on this machine, ``workers`` at a time (threads that each hand one submission at a
+    time to a grading worker of this process, :mod:`grader.workers`)."""
+    def run(jobs: Iterable[Job]) -> Iterator[tuple[GradeResult, str]]:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             for future in as_completed([pool.submit(grade_in_workspace, *job) for job in jobs]):
                 yield future.result()
@@ -252,36 +252,49 @@ def grade_submissions(course: Course, todo: list[tuple[str, str]], workers: int 
         results.append(result)
         progress.update(result)
 
-    pending = {}
-    for student, assignment in todo:
-        fingerprint = inputs_fingerprint(course, student, assignment, grader)
-        before = state.get("%s/%s" % (assignment, student), {})
-        if not force and before.get("ok") and before.get("inputs") == fingerprint \
-                and _still_there(course, student, assignment):
-            finish(GradeResult(student, assignment, True, skipped=True), fingerprint)
-            continue
-        problem = unreadable_notebooks(course.folder("submitted") / student / assignment, course.root)
-        if problem:
-            forget_submission(course, student, assignment)
-            finish(GradeResult(student, assignment, False, problem), fingerprint)
-            continue
-        pending[student, assignment] = fingerprint
+    pending: dict[tuple[str, str], tuple[str, float]] = {}
+    base = Path(tempfile.mkdtemp(prefix=".grading-", dir=course.root))   # next to the course: shared
+    #                                                                  with remote workers, if any
 
-    if pending:
-        # the workspaces live next to the course (shared with remote workers, if any)
-        base = Path(tempfile.mkdtemp(prefix=".grading-", dir=course.root))
-        try:
-            snapshot = snapshot_gradebook(course, base / "snapshot.db")
-            jobs = [(str(course.root), str(snapshot), s, a, str(base), limit) for s, a in pending]
-            for result, workspace in (engine or local_engine(workers))(jobs):
-                if result.ok:
-                    merge_workspace(course, Course(Path(workspace)), result.student, result.assignment)
-                else:
-                    forget_submission(course, result.student, result.assignment)
-                shutil.rmtree(workspace, ignore_errors=True)
-                finish(result, pending[result.student, result.assignment])
-        finally:
-            shutil.rmtree(base, ignore_errors=True)
+    def jobs() -> Iterator[Job]:
+        """The submissions to grade, each as soon as it is known to need grading (the engine starts
+        on the first while the others are checked)."""
+        snapshot = None
+        for student, assignment in todo:
+            start = time.perf_counter()
+            fingerprint = inputs_fingerprint(course, student, assignment, grader)
+            before = state.get("%s/%s" % (assignment, student), {})
+            if not force and before.get("ok") and before.get("inputs") == fingerprint \
+                    and _still_there(course, student, assignment):
+                finish(GradeResult(student, assignment, True, skipped=True), fingerprint)
+                continue
+            problem = unreadable_notebooks(course.folder("submitted") / student / assignment, course.root)
+            if problem:
+                forget_submission(course, student, assignment)
+                finish(GradeResult(student, assignment, False, problem), fingerprint)
+                continue
+            if snapshot is None:
+                if engine is None:
+                    worker_pool().prestart(min(max(1, workers), len(todo)))
+                snapshot = snapshot_gradebook(course, base / "snapshot.db")
+            pending[student, assignment] = (fingerprint, time.perf_counter() - start)
+            yield (str(course.root), str(snapshot), student, assignment, str(base), limit)
+
+    try:
+        for result, workspace in (engine or local_engine(workers))(jobs()):
+            start = time.perf_counter()
+            if result.ok:
+                merge_workspace(course, Course(Path(workspace)), result.student, result.assignment)
+            else:
+                forget_submission(course, result.student, result.assignment)
+            shutil.rmtree(workspace, ignore_errors=True)
+            merged = time.perf_counter()
+            fingerprint, checked = pending[result.student, result.assignment]
+            finish(result, fingerprint)
+            result.phases["merge"] = merged - start
+            result.phases["class bookkeeping"] = checked + time.perf_counter() - merged
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
     order = {pair: i for i, pair in enumerate(todo)}
     return sorted(results, key=lambda r: order[r.student, r.assignment])
 

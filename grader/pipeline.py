@@ -15,7 +15,7 @@ import sys
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -45,6 +45,7 @@ class GradeResult:
     seconds: float = 0.0
     unsandboxed: str = ""   # why student code ran without the sandbox (allowed by the instructor)
     skipped: bool = False   # unchanged since it was last graded: the earlier result was kept
+    phases: dict = field(default_factory=dict)   # where the time went, seconds by phase (grader.phases)
 
 
 def _last_line(text: str | None) -> str:
