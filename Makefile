@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/python -m grader demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 setup: $(STAMP)
 

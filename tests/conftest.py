@@ -7,6 +7,7 @@ tests to some assignments while working on them; CI runs them all.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,30 @@ ONLY = [a for a in os.environ.get("NNCOURSE_ONLY", "").split(",") if a]
 _CATVNONCAT_COPY = REPO.parent / "shared" / "data" / "catvnoncat"
 if _CATVNONCAT_COPY.is_dir() and not os.environ.get("NNCOURSE_DATA_DIR"):
     os.environ["NNCOURSE_DATA_DIR"] = str(_CATVNONCAT_COPY)
+
+
+# -- running in parallel (pytest-xdist, `make test`) ----------------------------------------------
+# `make test` runs `pytest -n auto --dist loadgroup`: each group below runs whole in one worker, so an
+# expensive fixture is built once per run, as in a serial run. Groups: every test that uses the
+# `demo_run` session fixture; each assignment's notebook tests (the `executed_source` notebook is
+# shared by tests/test_notebooks.py and tests/test_<assignment>.py); every other module on its own
+# (its module fixtures). A test that names its own xdist_group keeps it.
+def xdist_group(item) -> str:
+    if "demo_run" in getattr(item, "fixturenames", ()):
+        return "demo"
+    module = item.module.__name__ if getattr(item, "module", None) else item.nodeid.split("::")[0]
+    if module == "test_notebooks" and hasattr(item, "callspec"):
+        return "assignment " + item.callspec.params["source"].parent.name
+    if re.fullmatch(r"test_a\d+_\w+", module):
+        return "assignment " + module[len("test_"):]
+    return module
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not any(item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
 
 
 def handout(assignment: str, module: str):
