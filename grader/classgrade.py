@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .course import CONFIG_FILE, Course
-from .pipeline import GradeResult, JobFailed, _quiet_gradebook, forget_submission, submissions, unreadable_notebooks
+from .gradebook_rows import copy_submission
+from .pipeline import GradeResult, JobFailed, forget_submission, submissions, unreadable_notebooks
 from .sandbox import Sandbox, SandboxUnavailable, check as check_sandbox
 from .phases import collect, phase
 from .workers import pool as worker_pool
@@ -139,23 +140,8 @@ def run_in_workspace(workspace: Course, student: str, assignment: str, limit: in
 def merge_workspace(course: Course, workspace: Course, student: str, assignment: str) -> None:
     """Copy one graded submission (gradebook rows, autograded/ and feedback/) into the course."""
     forget_submission(course, student, assignment)
-    with workspace.gradebook() as wgb, course.gradebook() as gb, _quiet_gradebook():
-        done = wgb.find_submission(assignment, student)
-        person = wgb.find_student(student)
-        gb.update_or_create_student(student, first_name=person.first_name, last_name=person.last_name,
-                                    email=person.email, lms_user_id=person.lms_user_id)
-        gb.add_submission(assignment, student, timestamp=done.timestamp, extension=done.extension)
-        for w_nb in done.notebooks:
-            nb = gb.find_submission_notebook(w_nb.name, assignment, student)
-            nb.flagged, nb.late_submission_penalty = w_nb.flagged, w_nb.late_submission_penalty
-            for w_grade in w_nb.grades:
-                grade = gb.find_grade(w_grade.name, w_nb.name, assignment, student)
-                for attr in ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"):
-                    setattr(grade, attr, getattr(w_grade, attr))
-            for w_comment in w_nb.comments:
-                comment = gb.find_comment(w_comment.name, w_nb.name, assignment, student)
-                comment.auto_comment, comment.manual_comment = w_comment.auto_comment, w_comment.manual_comment
-        gb.db.commit()
+    # the submission's rows (grades, comments, flags, the student), in one transaction
+    copy_submission(workspace.api().coursedir.db_url, course.api().coursedir.db_url, student, assignment)
     for folder in ("autograded", "feedback"):
         src = workspace.folder(folder) / student / assignment
         if src.is_dir():

@@ -158,13 +158,9 @@ def _failure_reason(result: dict) -> str:
 
 def forget_submission(course: Course, student: str, assignment: str) -> None:
     """Remove earlier grading results of one submission: gradebook rows and output folders."""
-    from nbgrader.api import MissingEntry
+    from .gradebook_rows import delete_submission
 
-    with course.gradebook() as gb, _quiet_gradebook():
-        try:
-            gb.remove_submission(assignment, student)
-        except MissingEntry:
-            pass
+    delete_submission(course.api().coursedir.db_url, student, assignment)
     for folder in ("autograded", "feedback"):
         shutil.rmtree(course.folder(folder) / student / assignment, ignore_errors=True)
 

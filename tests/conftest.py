@@ -37,11 +37,14 @@ if _CATVNONCAT_COPY.is_dir() and not os.environ.get("NNCOURSE_DATA_DIR"):
 # expensive fixture is built once per run, as in a serial run. Groups: every test that uses the
 # `demo_run` session fixture; each assignment's notebook tests (the `executed_source` notebook is
 # shared by tests/test_notebooks.py and tests/test_<assignment>.py); every other module on its own
-# (its module fixtures). A test that names its own xdist_group keeps it.
+# (its module fixtures), except that the two browser modules share one group (one JupyterLab and one
+# Chromium at a time). A test that names its own xdist_group keeps it.
 def xdist_group(item) -> str:
     if "demo_run" in getattr(item, "fixturenames", ()):
         return "demo"
     module = item.module.__name__ if getattr(item, "module", None) else item.nodeid.split("::")[0]
+    if module in ("test_browser", "test_inert_browser"):
+        return "browser"
     if module == "test_notebooks" and hasattr(item, "callspec"):
         return "assignment " + item.callspec.params["source"].parent.name
     if re.fullmatch(r"test_a\d+_\w+", module):

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from conftest import copy_course
-from grader import classgrade, pipeline, workers
+from grader import classgrade, gradebook_rows, pipeline, workers
 from grader.example_class import PROFILES, write_class
 from grader.report import write_class_report
 from grader.synthetic import write_synthetic_class
@@ -246,3 +246,31 @@ def test_every_submission_says_where_its_time_went(graded):
         assert all(seconds >= 0 for seconds in result.phases.values())
         assert sum(result.phases.values()) <= result.seconds + result.phases["merge"] \
             + result.phases["class bookkeeping"] + 1
+
+
+def test_a_submission_is_copied_whole_or_not_at_all(graded, tmp_path):
+    course, _, _ = graded
+    url = course.api().coursedir.db_url
+    source = classgrade.snapshot_gradebook(course, tmp_path / "copy.db")
+
+    def rows(path):
+        db = sqlite3.connect(str(path))
+        try:
+            return {table: sorted(db.execute("select * from %s" % table).fetchall())
+                    for table in ("student", "submitted_assignment", "submitted_notebook", "grade", "comment")}
+        finally:
+            db.close()
+
+    before = rows(course.root / "gradebook.db")
+    gradebook_rows.copy_submission("sqlite:///%s" % source, url, "partial", A1)   # the same rows again
+    assert rows(course.root / "gradebook.db") == before
+
+    db = sqlite3.connect(str(source))
+    with db:
+        db.execute("update grade set cell_id = 'not-a-cell' where id = (select g.id from grade g join "
+                   "submitted_notebook n on g.notebook_id = n.id join submitted_assignment s on "
+                   "n.assignment_id = s.id where s.student_id = 'partial' limit 1)")
+    db.close()
+    with pytest.raises(gradebook_rows.MergeError, match="base_cell rows changed since grading began"):
+        gradebook_rows.copy_submission("sqlite:///%s" % source, url, "partial", A1)
+    assert rows(course.root / "gradebook.db") == before
