@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .course import CONFIG_FILE, Course
-from .gradebook_rows import copy_submission
+from .gradebook_rows import MergeError, copy_submission
 from .pipeline import GradeResult, JobFailed, forget_submission, submissions, unreadable_notebooks
 from .sandbox import Sandbox, SandboxUnavailable, check as check_sandbox
 from .phases import collect, phase
@@ -270,8 +270,11 @@ def grade_submissions(course: Course, todo: list[tuple[str, str]], workers: int 
         for result, workspace in (engine or local_engine(workers))(jobs()):
             start = time.perf_counter()
             if result.ok:
-                merge_workspace(course, Course(Path(workspace)), result.student, result.assignment)
-            else:
+                try:
+                    merge_workspace(course, Course(Path(workspace)), result.student, result.assignment)
+                except MergeError as exc:
+                    result.ok, result.reason = False, "could not be merged into the course: %s" % exc
+            if not result.ok:
                 forget_submission(course, result.student, result.assignment)
             shutil.rmtree(workspace, ignore_errors=True)
             merged = time.perf_counter()
