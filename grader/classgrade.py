@@ -8,7 +8,9 @@ processes ever write the same database:
 2. each submission is graded in a *workspace* of its own: a folder with the
    course config, links to source/ and the answer keys, a copy of the snapshot
    and that one submission. ``grader.grade_one`` runs nbgrader's autograde and
-   feedback there, in a child process under the outer time limit;
+   writes the feedback there, in a process of its own under the outer time limit,
+   forked from a grading worker that has imported the grader once
+   (:mod:`grader.workers`);
 3. the main process merges finished workspaces one at a time: the submission's
    grades, comments and flags into the course gradebook, and its autograded/ and
    feedback/ folders into the course. Merges are sequential, so the course
@@ -26,21 +28,20 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .course import CONFIG_FILE, Course
-from .pipeline import (GradeResult, JobFailed, _last_line, _quiet_gradebook, forget_submission, submissions,
-                       unreadable_notebooks)
-from .safefiles import FILE_BYTES, TREE_BYTES, Policy, Refused, copy_tree, hash_tree, size_text
+from .gradebook_rows import MergeError, copy_submission
+from .pipeline import GradeResult, JobFailed, forget_submission, submissions, unreadable_notebooks
+from .safefiles import FILE_BYTES, TREE_BYTES, Policy, Refused, copy_tree, hash_tree
 from .sandbox import Sandbox, SandboxUnavailable, check as check_sandbox
+from .phases import collect, phase
+from .workers import pool as worker_pool
 
 STATE_FILE = ".grading-state.json"
 Log = Callable[[str], None]
@@ -170,38 +171,30 @@ def prepare_workspace(course: Course, snapshot: Path, student: str, assignment: 
     return Course(root), notes
 
 
-def run_in_workspace(workspace: Course, student: str, assignment: str, limit: int) -> str | None:
-    """nbgrader autograde + feedback for the workspace's submission, in a child process under
-    ``limit`` seconds and c.Sandbox.grader_memory_bytes of address space. None on success, else the
-    reason. On time-out the child's whole process group is killed; a sandboxed kernel dies with it
-    (bubblewrap's --die-with-parent). Every temporary folder of the run (the kernels' folders,
-    Jupyter's connection files) is made in one scratch folder that is removed here, however the
-    child ended."""
+def grade_workspace(workspace: Course, student: str, assignment: str, limit: int) -> dict:
+    """nbgrader autograde + feedback for the workspace's submission, in a grading process of its own
+    (forked from a ready worker, :mod:`grader.workers`) under ``limit`` seconds and
+    c.Sandbox.grader_memory_bytes of address space. Returns {"success", "reason", "phases"}.
+
+    On time-out the grading process's whole process group is killed; a sandboxed kernel dies with
+    it (bubblewrap's --die-with-parent). Every temporary folder of the run (the kernels' folders,
+    Jupyter's connection files, the grading process's log) is made in one scratch folder that is
+    removed here, however the grading process (or its worker) ended.
+    """
     memory = Sandbox(config=workspace.config).grader_memory_bytes
     scratch = tempfile.mkdtemp(prefix="nncourse-run-")
     os.chmod(scratch, 0o711)    # the sandbox's uid passes through to its kernel's folder
     env = dict(os.environ, NNCOURSE_SCRATCH=scratch, TMPDIR=scratch,
                JUPYTER_RUNTIME_DIR=os.path.join(scratch, "runtime"))
-    command = [sys.executable, "-m", "grader.memlimit", str(memory), "grader.grade_one", str(workspace.root),
-               assignment, student]
     try:
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 start_new_session=True, env=env)
-        try:
-            out, err = child.communicate(timeout=limit)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.communicate()
-            return "exceeded the time limit of %d s for one submission (c.Sandbox.submission_seconds)" % limit
+        return worker_pool().grade(str(workspace.root), assignment, student, limit, memory=memory, env=env)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    try:
-        outcome = json.loads(out.strip().splitlines()[-1])
-    except (IndexError, ValueError):
-        if "MemoryError" in err:
-            return ("too large to grade: the grading process ran out of its %s of memory "
-                    "(c.Sandbox.grader_memory_bytes)" % size_text(memory))
-        return "the grading process died (exit code %s): %s" % (child.returncode, _last_line(err))
+
+
+def run_in_workspace(workspace: Course, student: str, assignment: str, limit: int) -> str | None:
+    """Like :func:`grade_workspace`: None on success, else the reason."""
+    outcome = grade_workspace(workspace, student, assignment, limit)
     return None if outcome["success"] else outcome["reason"]
 
 
@@ -213,23 +206,9 @@ def merge_workspace(course: Course, workspace: Course, student: str, assignment:
     """Copy one graded submission (gradebook rows, autograded/ and feedback/) into the course;
     return notes on anything refused on the way (links or special files are never copied)."""
     forget_submission(course, student, assignment)
-    with workspace.gradebook() as wgb, course.gradebook() as gb, _quiet_gradebook():
-        done = wgb.find_submission(assignment, student)
-        person = wgb.find_student(student)
-        gb.update_or_create_student(student, first_name=person.first_name, last_name=person.last_name,
-                                    email=person.email, lms_user_id=person.lms_user_id)
-        gb.add_submission(assignment, student, timestamp=done.timestamp, extension=done.extension)
-        for w_nb in done.notebooks:
-            nb = gb.find_submission_notebook(w_nb.name, assignment, student)
-            nb.flagged, nb.late_submission_penalty = w_nb.flagged, w_nb.late_submission_penalty
-            for w_grade in w_nb.grades:
-                grade = gb.find_grade(w_grade.name, w_nb.name, assignment, student)
-                for attr in ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"):
-                    setattr(grade, attr, getattr(w_grade, attr))
-            for w_comment in w_nb.comments:
-                comment = gb.find_comment(w_comment.name, w_nb.name, assignment, student)
-                comment.auto_comment, comment.manual_comment = w_comment.auto_comment, w_comment.manual_comment
-        gb.db.commit()
+    # the submission's rows (grades, comments, flags and late penalties, the student's names, email and
+    # LMS id, the submission's timestamp and extension), in one transaction
+    copy_submission(workspace.api().coursedir.db_url, course.api().coursedir.db_url, student, assignment)
     notes = []
     for folder in ("autograded", "feedback"):
         if (workspace.folder(folder) / student / assignment).is_dir():
@@ -279,24 +258,32 @@ def grade_in_workspace(root: str, snapshot: str, student: str, assignment: str, 
     start = time.perf_counter()
     folder = Path(base) / ("%s--%s" % (student, assignment))
     try:
-        workspace, notes = prepare_workspace(Course(Path(root)), Path(snapshot), student, assignment, Path(base))
+        with phase("workspace"):
+            workspace, notes = prepare_workspace(Course(Path(root)), Path(snapshot), student, assignment,
+                                                 Path(base))
     except Refused as refusal:
-        problem, notes = str(refusal), []
+        outcome, notes = {"success": False, "reason": str(refusal)}, []
     except OSError as exc:
-        problem, notes = "submitted/%s/%s could not be read: %s" % (student, assignment, exc), []
+        outcome = {"success": False, "reason": "submitted/%s/%s could not be read: %s" % (student, assignment, exc)}
+        notes = []
     else:
-        problem = run_in_workspace(workspace, student, assignment, limit)
-    return (GradeResult(student, assignment, problem is None, problem or "", time.perf_counter() - start,
-                        notes=notes), str(folder))
+        outcome = grade_workspace(workspace, student, assignment, limit)
+    phases = {**collect(), **outcome.get("phases", {})}
+    return (GradeResult(student, assignment, bool(outcome["success"]), outcome["reason"] or "",
+                        time.perf_counter() - start, notes=notes, phases=phases),
+            str(folder))
 
 
 Job = tuple  # the arguments of grade_in_workspace
-Engine = Callable[[list[Job]], Iterator[tuple[GradeResult, str]]]
+#: Runs jobs (given as they are found: an engine may start the first before the last is known) and
+#: yields each one's result as it finishes.
+Engine = Callable[[Iterable[Job]], Iterator[tuple[GradeResult, str]]]
 
 
 def local_engine(workers: int) -> Engine:
-    """Run jobs on this machine, ``workers`` at a time (threads that each wait on a child process)."""
-    def run(jobs: list[Job]) -> Iterator[tuple[GradeResult, str]]:
+    """Run jobs on this machine, ``workers`` at a time (threads that each hand one submission at a
+    time to a grading worker of this process, :mod:`grader.workers`)."""
+    def run(jobs: Iterable[Job]) -> Iterator[tuple[GradeResult, str]]:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             for future in as_completed([pool.submit(grade_in_workspace, *job) for job in jobs]):
                 yield future.result()
@@ -330,33 +317,50 @@ def grade_submissions(course: Course, todo: list[tuple[str, str]], workers: int 
         results.append(result)
         progress.update(result)
 
-    pending = {}
-    for student, assignment in todo:
-        fingerprint = inputs_fingerprint(course, student, assignment, grader)
-        before = state.get("%s/%s" % (assignment, student), {})
-        if not force and before.get("ok") and before.get("inputs") == fingerprint \
-                and _still_there(course, student, assignment):
-            finish(GradeResult(student, assignment, True, skipped=True, notes=before.get("notes", [])),
-                   fingerprint)
-            continue
-        pending[student, assignment] = fingerprint
+    pending: dict[tuple[str, str], tuple[str, float]] = {}
+    base = Path(tempfile.mkdtemp(prefix=".grading-", dir=course.root))   # next to the course: shared
+    #                                                                  with remote workers, if any
 
-    if pending:
-        # the workspaces live next to the course (shared with remote workers, if any)
-        base = Path(tempfile.mkdtemp(prefix=".grading-", dir=course.root))
-        try:
-            snapshot = snapshot_gradebook(course, base / "snapshot.db")
-            jobs = [(str(course.root), str(snapshot), s, a, str(base), limit) for s, a in pending]
-            for result, workspace in (engine or local_engine(workers))(jobs):
-                if result.ok:
+    def jobs() -> Iterator[Job]:
+        """The submissions to grade, each as soon as it is known to need grading (the engine starts
+        on the first while the others are checked). Whether a submission can be read at all is
+        checked on its workspace's copy (:func:`prepare_workspace`), never on the student's folder."""
+        snapshot = None
+        for student, assignment in todo:
+            start = time.perf_counter()
+            fingerprint = inputs_fingerprint(course, student, assignment, grader)
+            before = state.get("%s/%s" % (assignment, student), {})
+            if not force and before.get("ok") and before.get("inputs") == fingerprint \
+                    and _still_there(course, student, assignment):
+                finish(GradeResult(student, assignment, True, skipped=True, notes=before.get("notes", [])),
+                       fingerprint)
+                continue
+            if snapshot is None:
+                if engine is None:
+                    worker_pool().prestart(min(max(1, workers), len(todo)))
+                snapshot = snapshot_gradebook(course, base / "snapshot.db")
+            pending[student, assignment] = (fingerprint, time.perf_counter() - start)
+            yield (str(course.root), str(snapshot), student, assignment, str(base), limit)
+
+    try:
+        for result, workspace in (engine or local_engine(workers))(jobs()):
+            start = time.perf_counter()
+            if result.ok:
+                try:
                     result.notes += merge_workspace(course, Course(Path(workspace)), result.student,
                                                     result.assignment)
-                else:
-                    forget_submission(course, result.student, result.assignment)
-                shutil.rmtree(workspace, ignore_errors=True)
-                finish(result, pending[result.student, result.assignment])
-        finally:
-            shutil.rmtree(base, ignore_errors=True)
+                except MergeError as exc:
+                    result.ok, result.reason = False, "could not be merged into the course: %s" % exc
+            if not result.ok:
+                forget_submission(course, result.student, result.assignment)
+            shutil.rmtree(workspace, ignore_errors=True)
+            merged = time.perf_counter()
+            fingerprint, checked = pending[result.student, result.assignment]
+            finish(result, fingerprint)
+            result.phases["merge"] = merged - start
+            result.phases["class bookkeeping"] = checked + time.perf_counter() - merged
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
     order = {pair: i for i, pair in enumerate(todo)}
     return sorted(results, key=lambda r: order[r.student, r.assignment])
 

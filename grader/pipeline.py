@@ -47,6 +47,7 @@ class GradeResult:
     unsandboxed: str = ""   # why student code ran without the sandbox (allowed by the instructor)
     skipped: bool = False   # unchanged since it was last graded: the earlier result was kept
     notes: list[str] = field(default_factory=list)   # files of the submission refused or not used
+    phases: dict = field(default_factory=dict)   # where the time went, seconds by phase (grader.phases)
 
 
 def _last_line(text: str | None) -> str:
@@ -170,13 +171,9 @@ def _failure_reason(result: dict) -> str:
 
 def forget_submission(course: Course, student: str, assignment: str) -> None:
     """Remove earlier grading results of one submission: gradebook rows and output folders."""
-    from nbgrader.api import MissingEntry
+    from .gradebook_rows import delete_submission
 
-    with course.gradebook() as gb, _quiet_gradebook():
-        try:
-            gb.remove_submission(assignment, student)
-        except MissingEntry:
-            pass
+    delete_submission(course.api().coursedir.db_url, student, assignment)
     for folder in ("autograded", "feedback"):
         shutil.rmtree(course.folder(folder) / student / assignment, ignore_errors=True)
 

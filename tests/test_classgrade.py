@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
 
 from conftest import copy_course
-from grader import classgrade, pipeline
+from grader import classgrade, gradebook_rows, pipeline, workers
 from grader.example_class import PROFILES, write_class
 from grader.report import write_class_report
 from grader.synthetic import write_synthetic_class
@@ -118,3 +122,157 @@ def test_synthetic_classes_are_deterministic(tmp_path):
     assert len(files(first)) == 12
     assert files(first) == files(second)
     assert files(first) != files(third)
+
+
+# ---------------------------------------------------------------- grading workers
+def _workspace(course, student, base):
+    base.mkdir(parents=True, exist_ok=True)
+    snapshot = classgrade.snapshot_gradebook(course, base / "snapshot.db")
+    workspace, notes = classgrade.prepare_workspace(course, snapshot, student, A1, base)
+    return workspace
+
+
+def _processes_in(folder):
+    """Processes whose working directory is inside ``folder`` (a grading process, a kernel launcher)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.readlink("/proc/%s/cwd" % pid).startswith(str(folder)):
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def _gone(folder, seconds=30):
+    deadline = time.monotonic() + seconds
+    while _processes_in(folder) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return not _processes_in(folder)
+
+
+def _grading_process(worker, seconds=120):
+    """The grading process a worker forked for its current job (its only child)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for task in os.listdir("/proc/%d/task" % worker.process.pid):
+            children = open("/proc/%d/task/%s/children" % (worker.process.pid, task)).read().split()
+            if children:
+                return int(children[0])
+        time.sleep(0.05)
+    raise AssertionError("the worker forked no grading process")
+
+
+def _busy_worker(pool):
+    deadline = time.monotonic() + 60
+    while not pool._busy and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return next(iter(pool._busy))
+
+
+def test_the_feedback_is_the_same_as_nbgrader_generate_feedback_makes(graded):
+    course, _, _ = graded
+    folder = course.folder("feedback") / "partial" / A1
+
+    def files():
+        return {p.name: (p.read_bytes(), p.stat().st_mode & 0o777) for p in sorted(folder.iterdir())}
+
+    ours = files()
+    assert "numpy_basics.html" in ours and ours["numpy_basics.html"][1] == 0o644
+    result = course.api().generate_feedback(A1, "partial", force=True)
+    assert result["success"], result.get("error")
+    assert files() == ours
+
+
+def test_a_submission_past_its_time_limit_is_killed_with_its_kernel_and_the_next_is_graded(graded, tmp_path):
+    course, _, _ = graded
+    workspace = _workspace(course, "correct", tmp_path)
+    pool = workers.WorkerPool()
+    try:
+        outcome = pool.grade(str(workspace.root), A1, "correct", limit=1)
+        assert not outcome["success"]
+        assert outcome["reason"].startswith("exceeded the time limit of 1 s"), outcome["reason"]
+        assert _gone(workspace.root), "a process of the stopped submission is still running"
+        (survivor,) = pool._idle
+        workspace = _workspace(course, "correct", tmp_path / "again")
+        outcome = pool.grade(str(workspace.root), A1, "correct", limit=600)
+        assert outcome["success"], outcome["reason"]
+        assert pool._idle == [survivor]   # the same worker, unharmed
+    finally:
+        pool.close()
+
+
+def test_a_grading_process_that_dies_is_reported_and_its_kernel_stopped(graded, tmp_path):
+    course, _, _ = graded
+    workspace = _workspace(course, "correct", tmp_path)
+    pool = workers.WorkerPool()
+    try:
+        with ThreadPoolExecutor(1) as run:
+            future = run.submit(pool.grade, str(workspace.root), A1, "correct", 600)
+            os.kill(_grading_process(_busy_worker(pool)), signal.SIGKILL)   # as the OOM killer would
+            outcome = future.result(timeout=300)
+        assert not outcome["success"]
+        assert outcome["reason"].startswith("the grading process died (killed by SIGKILL)"), outcome["reason"]
+        assert _gone(workspace.root)
+    finally:
+        pool.close()
+
+
+def test_a_worker_that_dies_is_replaced_and_its_submission_reported(graded, tmp_path):
+    course, _, _ = graded
+    workspace = _workspace(course, "correct", tmp_path)
+    pool = workers.WorkerPool()
+    try:
+        with ThreadPoolExecutor(1) as run:
+            future = run.submit(pool.grade, str(workspace.root), A1, "correct", 600)
+            dead = _busy_worker(pool)
+            _grading_process(dead)
+            os.kill(dead.process.pid, signal.SIGKILL)
+            outcome = future.result(timeout=300)
+        assert not outcome["success"] and outcome["reason"].startswith("the grading worker died"), outcome
+        assert _gone(workspace.root), "the grading process outlived its worker"
+        assert not pool._idle and not pool._busy
+        workspace = _workspace(course, "buggy", tmp_path / "next")
+        outcome = pool.grade(str(workspace.root), A1, "buggy", limit=600)
+        assert outcome["success"], outcome["reason"]
+        assert pool._idle[0] is not dead
+    finally:
+        pool.close()
+
+
+def test_every_submission_says_where_its_time_went(graded):
+    _, results, _ = graded
+    for result in (r for r in results if r.ok):
+        assert {"workspace", "kernel start", "execution", "comparison", "feedback", "merge"} <= set(result.phases)
+        assert all(seconds >= 0 for seconds in result.phases.values())
+        assert sum(result.phases.values()) <= result.seconds + result.phases["merge"] \
+            + result.phases["class bookkeeping"] + 1
+
+
+def test_a_submission_is_copied_whole_or_not_at_all(graded, tmp_path):
+    course, _, _ = graded
+    url = course.api().coursedir.db_url
+    source = classgrade.snapshot_gradebook(course, tmp_path / "copy.db")
+
+    def rows(path):
+        db = sqlite3.connect(str(path))
+        try:
+            return {table: sorted(db.execute("select * from %s" % table).fetchall())
+                    for table in ("student", "submitted_assignment", "submitted_notebook", "grade", "comment")}
+        finally:
+            db.close()
+
+    before = rows(course.root / "gradebook.db")
+    gradebook_rows.copy_submission("sqlite:///%s" % source, url, "partial", A1)   # the same rows again
+    assert rows(course.root / "gradebook.db") == before
+
+
+    db = sqlite3.connect(str(source))
+    with db:
+        db.execute("update grade set cell_id = 'not-a-cell' where id = (select g.id from grade g join "
+                   "submitted_notebook n on g.notebook_id = n.id join submitted_assignment s on "
+                   "n.assignment_id = s.id where s.student_id = 'partial' limit 1)")
+    db.close()
+    with pytest.raises(gradebook_rows.MergeError, match="base_cell rows changed since grading began"):
+        gradebook_rows.copy_submission("sqlite:///%s" % source, url, "partial", A1)
+    assert rows(course.root / "gradebook.db") == before

@@ -29,6 +29,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Unicode
 
 from nncourse.record import RECORD_MIME
+from ..phases import phase
 from .keys import StaleKeyError, fingerprint, is_graded_test, load_key
 from .structure import META, is_restored
 from .verdict import CellVerdict, judge, records_in
@@ -79,6 +80,10 @@ class CompareWithKey(NbGraderPreprocessor):
     ).tag(config=True)
 
     def preprocess(self, nb, resources):
+        with phase("comparison"):
+            return self._compare(nb, resources)
+
+    def _compare(self, nb, resources):
         ids = resources["nbgrader"]
         key = load_key(self.key_directory, ids["assignment"], ids["notebook"])
         graded = 0
