@@ -156,6 +156,9 @@ def _child(job: dict, answer_fd: int, log_path: str, worker: int) -> None:
         os.dup2(log, 2)
         os.close(log)
         os.close(devnull)
+        # Python's own streams on those descriptors, whatever the forking process had made of them
+        sys.stdout = open(1, "w", buffering=1, closefd=False)
+        sys.stderr = open(2, "w", buffering=1, errors="backslashreplace", closefd=False)
         os.environ.clear()
         os.environ.update(job["env"])
         tempfile.tempdir = None   # the worker's choice is cached: this job's TMPDIR decides
