@@ -266,6 +266,24 @@ def test_a_submission_is_copied_whole_or_not_at_all(graded, tmp_path):
     gradebook_rows.copy_submission("sqlite:///%s" % source, url, "partial", A1)   # the same rows again
     assert rows(course.root / "gradebook.db") == before
 
+    # every column comes across: the student's fields, flags and late penalty, manual scores and comments
+    changed = tmp_path / "changed.db"
+    classgrade.snapshot_gradebook(course, changed)
+    db = sqlite3.connect(str(changed))
+    with db:
+        db.execute("update student set first_name = 'Ada', last_name = 'L', email = 'ada@example.org', "
+                   "lms_user_id = 'lms-7' where id = 'partial'")
+        notebooks = "(select n.id from submitted_notebook n join submitted_assignment s on n.assignment_id = s.id " \
+                    "where s.student_id = 'partial')"
+        db.execute("update submitted_notebook set flagged = 1, late_submission_penalty = 0.5 where id in " + notebooks)
+        db.execute("update grade set manual_score = 0.25, extra_credit = 1, needs_manual_grade = 1 "
+                   "where notebook_id in " + notebooks)
+        db.execute("update comment set manual_comment = 'see me' where notebook_id in " + notebooks)
+    db.close()
+    gradebook_rows.copy_submission("sqlite:///%s" % changed, url, "partial", A1)
+    assert rows(course.root / "gradebook.db") == rows(changed)
+    gradebook_rows.copy_submission("sqlite:///%s" % source, url, "partial", A1)   # back as graded
+    assert rows(course.root / "gradebook.db") == before
 
     db = sqlite3.connect(str(source))
     with db:
