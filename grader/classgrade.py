@@ -264,8 +264,8 @@ def grade_in_workspace(root: str, snapshot: str, student: str, assignment: str, 
     except Refused as refusal:
         outcome, notes = {"success": False, "reason": str(refusal)}, []
     except OSError as exc:
-        outcome = {"success": False, "reason": "submitted/%s/%s could not be read: %s" % (student, assignment, exc)}
-        notes = []
+        outcome, notes = {"success": False,
+                          "reason": "submitted/%s/%s could not be read: %s" % (student, assignment, exc)}, []
     else:
         outcome = grade_workspace(workspace, student, assignment, limit)
     phases = {**collect(), **outcome.get("phases", {})}
