@@ -302,6 +302,8 @@ def test_figures_contents_a_quiz_and_a_progress_bar_as_students_see_them(course,
         sizes.scroll_into_view_if_needed()
         page.wait_for_function("(cell) => /hidden.layer.sizes:[\\s\\S]*\\b[1-6]\\/7\\b/.test(cell.innerText)",
                                arg=sizes.element_handle(), timeout=VALIDATE_TIMEOUT)
+        # Run All made the last cell the active one and scrolled there: bring the loop's cell back
+        sizes.evaluate("cell => cell.scrollIntoView({block: 'start'})")
         shots.take("progress_bar_mid_run")
         expect(sizes.locator(".jp-OutputArea")).to_contain_text("7/7", timeout=VALIDATE_TIMEOUT)
         training = code_cell(page, "Training on the flower: 4 hidden units")
