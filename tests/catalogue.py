@@ -299,7 +299,7 @@ def initialize_with_zeros(dim):
     return np.zeros(shape=(dim, 1), dtype=float), 0.
 """,
 })
-_PROPAGATE = """
+PROPAGATE_TEMPLATE = """
 def propagate(w, b, X, Y):
     m = X.shape[1]
     A = sigmoid({z})
@@ -308,20 +308,22 @@ def propagate(w, b, X, Y):
     db = {db}
     return {{"dw": dw, "db": db}}, cost
 """
-_RIGHT = dict(z="np.dot(w.T, X) + b", cost="np.squeeze(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)",
-              dw="np.dot(X, (A - Y).T) / m", db="np.sum(A - Y) / m")
+PROPAGATE_RIGHT = dict(z="np.dot(w.T, X) + b",
+                       cost="np.squeeze(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)",
+                       dw="np.dot(X, (A - Y).T) / m", db="np.sum(A - Y) / m")
 
 
-def _propagate(**parts) -> str:
-    return _PROPAGATE.format(**{**_RIGHT, **parts})
+def propagate_answer(**parts) -> str:
+    """Source of a ``propagate`` that is right except for the ``parts`` given (z, cost, dw, db)."""
+    return PROPAGATE_TEMPLATE.format(**{**PROPAGATE_RIGHT, **parts})
 
 
 add(A2, "propagate", bugs={
-    "the gradients' sign flipped": _propagate(dw="np.dot(X, (Y - A).T) / m", db="np.sum(Y - A) / m"),
-    "no 1/m in dw": _propagate(dw="np.dot(X, (A - Y).T)"),
-    "a cost of shape (1, 1)": _propagate(
+    "the gradients' sign flipped": propagate_answer(dw="np.dot(X, (Y - A).T) / m", db="np.sum(Y - A) / m"),
+    "no 1/m in dw": propagate_answer(dw="np.dot(X, (A - Y).T)"),
+    "a cost of shape (1, 1)": propagate_answer(
         cost="-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A), axis=1, keepdims=True) / m"),
-    "w X instead of w^T X": _propagate(z="np.dot(w, X) + b"),
+    "w X instead of w^T X": propagate_answer(z="np.dot(w, X) + b"),
 }, right={
     "a loop over the examples": """
 def propagate(w, b, X, Y):
@@ -578,7 +580,7 @@ def compute_cost(A2, Y):
     return (-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))).item()
 """,
 })
-_BACKWARD = """
+BACKWARD_TEMPLATE = """
 def backward_propagation(parameters, cache, X, Y):
     m = X.shape[1]
     W2 = parameters["W2"]
@@ -593,16 +595,17 @@ def backward_propagation(parameters, cache, X, Y):
 """
 
 
-def _backward(db2="np.sum(dZ2, axis=1, keepdims=True) / m", tanh_prime="(1 - A1 ** 2)",
-              dW1="np.dot(dZ1, X.T) / m", db1="np.sum(dZ1, axis=1, keepdims=True) / m") -> str:
-    return _BACKWARD.format(db2=db2, tanh_prime=tanh_prime, dW1=dW1, db1=db1)
+def backward_answer(db2="np.sum(dZ2, axis=1, keepdims=True) / m", tanh_prime="(1 - A1 ** 2)",
+                    dW1="np.dot(dZ1, X.T) / m", db1="np.sum(dZ1, axis=1, keepdims=True) / m") -> str:
+    """Source of assignment 3's ``backward_propagation``, right except for the parts given."""
+    return BACKWARD_TEMPLATE.format(db2=db2, tanh_prime=tanh_prime, dW1=dW1, db1=db1)
 
 
 add(A3, "backward_propagation", bugs={
-    "tanh' as 1 - Z1**2": _backward(tanh_prime="(1 - Z1 ** 2)"),
-    "dW1 without 1/m": _backward(dW1="np.dot(dZ1, X.T)"),
-    "db1 without keepdims": _backward(db1="np.sum(dZ1, axis=1) / m"),
-    "db2 over the wrong axis": _backward(db2="np.sum(dZ2, axis=0, keepdims=True) / m"),
+    "tanh' as 1 - Z1**2": backward_answer(tanh_prime="(1 - Z1 ** 2)"),
+    "dW1 without 1/m": backward_answer(dW1="np.dot(dZ1, X.T)"),
+    "db1 without keepdims": backward_answer(db1="np.sum(dZ1, axis=1) / m"),
+    "db2 over the wrong axis": backward_answer(db2="np.sum(dZ2, axis=0, keepdims=True) / m"),
 }, right={
     "tanh' from Z1, @ and np.mean": """
 def backward_propagation(parameters, cache, X, Y):

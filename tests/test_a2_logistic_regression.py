@@ -23,6 +23,7 @@ from conftest import REPO
 from nncourse import pictures
 from nncourse.datasets import data_available
 import hidden_checks
+from catalogue import propagate_answer
 
 matplotlib.use("Agg")
 
@@ -180,35 +181,18 @@ BUGS = {
     },
 }
 
-_PROPAGATE = '''
-def propagate(w, b, X, Y):
-    m = X.shape[1]
-    A = sigmoid({z})
-    cost = {cost}
-    dw = {dw}
-    db = {db}
-    return {{"dw": dw, "db": db}}, cost
-'''
-_RIGHT = dict(z="np.dot(w.T, X) + b", cost="np.squeeze(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)",
-              dw="np.dot(X, (A - Y).T) / m", db="np.sum(A - Y) / m")
-
-
-def _propagate_with(**parts) -> str:
-    return _PROPAGATE.format(**{**_RIGHT, **parts})
-
-
 BUGS["propagate"] = {
-    "gradient sign": _propagate_with(dw="np.dot(X, (Y - A).T) / m", db="np.sum(Y - A) / m"),
-    "no 1/m in dw": _propagate_with(dw="np.dot(X, (A - Y).T)"),
-    "no 1/m in db": _propagate_with(db="np.sum(A - Y)"),
-    "w X instead of w^T X": _propagate_with(z="np.dot(w, X) + b"),
-    "X (A - Y) without the transpose": _propagate_with(dw="np.dot(X, (A - Y)) / m"),
-    "cost of shape (1, 1)": _propagate_with(
+    "gradient sign": propagate_answer(dw="np.dot(X, (Y - A).T) / m", db="np.sum(Y - A) / m"),
+    "no 1/m in dw": propagate_answer(dw="np.dot(X, (A - Y).T)"),
+    "no 1/m in db": propagate_answer(db="np.sum(A - Y)"),
+    "w X instead of w^T X": propagate_answer(z="np.dot(w, X) + b"),
+    "X (A - Y) without the transpose": propagate_answer(dw="np.dot(X, (A - Y)) / m"),
+    "cost of shape (1, 1)": propagate_answer(
         cost="-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A), axis=1, keepdims=True) / m"),
-    "a cost per example": _propagate_with(cost="-(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m"),
-    "cost without the minus": _propagate_with(
+    "a cost per example": propagate_answer(cost="-(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m"),
+    "cost without the minus": propagate_answer(
         cost="np.squeeze(np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)"),
-    "cost divided by m twice": _propagate_with(
+    "cost divided by m twice": propagate_answer(
         cost="-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m"),
 }
 

@@ -18,6 +18,7 @@ import matplotlib
 import numpy as np
 import pytest
 
+from catalogue import backward_answer
 from conftest import REPO, handout
 
 planar = handout("a3_planar_data", "planar_utils")
@@ -191,43 +192,23 @@ def _scores(monkeypatch, answer_key, replacements):
     return hidden_checks.scores(ASSIGNMENT, replacements)
 
 
-_BACKWARD = '''
-def backward_propagation(parameters, cache, X, Y):
-    m = X.shape[1]
-    W2 = parameters["W2"]
-    Z1, A1, A2 = cache["Z1"], cache["A1"], cache["A2"]
-    dZ2 = A2 - Y
-    dW2 = np.dot(dZ2, A1.T) / m
-    db2 = DB2
-    dZ1 = np.dot(W2.T, dZ2) * TANH_PRIME
-    dW1 = np.dot(dZ1, X.T) / m
-    db1 = DB1
-    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
-'''
-
-
-def _backward(db2="np.sum(dZ2, axis=1, keepdims=True) / m", tanh_prime="(1 - A1 ** 2)",
-              db1="np.sum(dZ1, axis=1, keepdims=True) / m"):
-    return _BACKWARD.replace("DB2", db2).replace("TANH_PRIME", tanh_prime).replace("DB1", db1)
-
-
 # bug -> (replaced solutions, the scores that differ from 10). Each bug is charged in its own cell
 # only: nn_model and predict, which call the earlier functions, are checked a second time with
 # stand-ins for them (and pass when either run is right). A check is one whole result, and a function
 # right in one case only (e.g. m = 1) earns nothing.
 BUGS = {
     # the four bugs the hidden checks must catch, each alone
-    "tanh' as 1 - Z1**2": ({"backward_propagation": _backward(tanh_prime="(1 - Z1 ** 2)")},
+    "tanh' as 1 - Z1**2": ({"backward_propagation": backward_answer(tanh_prime="(1 - Z1 ** 2)")},
                            {"backward_propagation_test": 0}),
-    "db1 without keepdims": ({"backward_propagation": _backward(db1="np.sum(dZ1, axis=1) / m")},
+    "db1 without keepdims": ({"backward_propagation": backward_answer(db1="np.sum(dZ1, axis=1) / m")},
                              {"backward_propagation_test": 0}),
-    "db2 without keepdims": ({"backward_propagation": _backward(db2="np.sum(dZ2, axis=1) / m")},
+    "db2 without keepdims": ({"backward_propagation": backward_answer(db2="np.sum(dZ2, axis=1) / m")},
                              {"backward_propagation_test": 0}),
     "db1 summed over the wrong axis": (
-        {"backward_propagation": _backward(db1="np.sum(dZ1, axis=0, keepdims=True) / m")},
+        {"backward_propagation": backward_answer(db1="np.sum(dZ1, axis=0, keepdims=True) / m")},
         {"backward_propagation_test": 0}),
     "db2 summed over the wrong axis": (
-        {"backward_propagation": _backward(db2="np.sum(dZ2, axis=0, keepdims=True) / m")},
+        {"backward_propagation": backward_answer(db2="np.sum(dZ2, axis=0, keepdims=True) / m")},
         {"backward_propagation_test": 0}),
     "learning rate ignored": (
         {"update_parameters": '''

@@ -192,13 +192,33 @@ TRAINING = "source/a3_planar_data/planar_data.ipynb"   # the instructor's copy: 
 
 
 def _shut_down_kernels(lab) -> None:
-    """End every session of the server (the notebooks opened so far), so that kernels do not pile up."""
+    """End every session of the server (the notebooks opened so far), so that kernels do not pile up. A kernel
+    still running cells (Run All) is interrupted and given time to answer first: a kernel shut down in the middle
+    of a reply logs a traceback of its closed sockets."""
     import json
+    import time
     import urllib.request
 
     headers = {"Authorization": "token " + lab.token}
-    with urllib.request.urlopen(urllib.request.Request(lab.url + "/api/sessions", headers=headers)) as answer:
-        sessions = json.load(answer)
+
+    def call(path, method="GET"):
+        request = urllib.request.Request(lab.url + path, headers=headers, method=method,
+                                         data=b"" if method == "POST" else None)
+        with urllib.request.urlopen(request) as answer:
+            body = answer.read()
+        return json.loads(body) if body else None
+
+    sessions = call("/api/sessions")
+    for session in sessions:
+        kernel = "/api/kernels/%s" % session["kernel"]["id"]
+        idle_twice, deadline = 0, time.monotonic() + 60   # idle twice in a row: not between two queued cells
+        while idle_twice < 2 and time.monotonic() < deadline:
+            if call(kernel)["execution_state"] == "idle":
+                idle_twice += 1
+            else:
+                idle_twice = 0
+                call(kernel + "/interrupt", "POST")
+            time.sleep(0.5)
     for session in sessions:
         urllib.request.urlopen(urllib.request.Request("%s/api/sessions/%s" % (lab.url, session["id"]),
                                                       headers=headers, method="DELETE")).close()
@@ -282,6 +302,8 @@ def test_figures_contents_a_quiz_and_a_progress_bar_as_students_see_them(course,
         sizes.scroll_into_view_if_needed()
         page.wait_for_function("(cell) => /hidden.layer.sizes:[\\s\\S]*\\b[1-6]\\/7\\b/.test(cell.innerText)",
                                arg=sizes.element_handle(), timeout=VALIDATE_TIMEOUT)
+        # Run All made the last cell the active one and scrolled there: bring the loop's cell back
+        sizes.evaluate("cell => cell.scrollIntoView({block: 'start'})")
         shots.take("progress_bar_mid_run")
         expect(sizes.locator(".jp-OutputArea")).to_contain_text("7/7", timeout=VALIDATE_TIMEOUT)
         training = code_cell(page, "Training on the flower: 4 hidden units")

@@ -12,20 +12,17 @@ POINTS = {"q1_nonlinear": 2, "q2_activations": 5, "q3_tanh_derivative": 2, "q4_s
           "q5_small_weights": 2, "q6_dimensions": 5, "q7_vectorized_forward": 2}
 QUESTIONS = list(POINTS)
 
-
-
-
 STUDENTS = {
     **correct_and_untouched(solved(*QUESTIONS), quiz_marks(POINTS), "every question answered right"),
     "partial": Submission(
         "questions 1-4 answered, 5-7 not attempted: question 1 wrong (linear units 'keep more information'); "
-        "question 2 also picks the leaky ReLU with slope 0 (4 of 5); question 4 also believes one step breaks "
-        "the symmetry (3 of 4)",
+        "question 2 also picks the leaky ReLU with slope 0 (4 of 5); question 4 ticks every option: right on 3 "
+        "of 4, but a blanket answer never counts (0)",
         answers={"q1_nonlinear": 'q1_answer = "a"',
                  "q2_activations": 'q2_answers = {"a", "b", "c", "d"}',
                  "q3_tanh_derivative": SOLUTION,
                  "q4_symmetry": 'q4_answers = {"a", "b", "c", "d"}'},
-        expected=quiz_marks(POINTS, q1_nonlinear=0, q2_activations=4, q4_symmetry=3,
+        expected=quiz_marks(POINTS, q1_nonlinear=0, q2_activations=4, q4_symmetry=0,
                        q5_small_weights=0, q6_dimensions=0, q7_vectorized_forward=0)),
     "buggy": Submission(
         "answers in the wrong format: question 2 as one string \"abc\" (0), question 3 as the number 4 (0), "

@@ -18,13 +18,14 @@ QUESTIONS = list(POINTS)
 STUDENTS = {
     **correct_and_untouched(solved(*QUESTIONS), quiz_marks(POINTS), "every question answered right"),
     "partial": Submission(
-        "questions 1-4 answered, 5-7 not attempted: question 1 also picks the transposed W2 (4 of 5); question 3 "
+        "questions 1-4 answered, 5-7 not attempted: question 1 ticks every option, the transposed W2 too: right "
+        "on 4 of 5, but a blanket answer never counts (0); question 3 "
         "misses the depth and the widths (4 of 6); question 4 wrong (deeper trains faster)",
         answers={"q1_dimensions": 'q1_answers = {"a", "b", "c", "d", "e"}',
                  "q2_caches": SOLUTION,
                  "q3_hyperparameters": 'q3_answers = {"a", "b"}',
                  "q4_why_deep": 'q4_answer = "a"'},
-        expected=quiz_marks(POINTS, q1_dimensions=4, q3_hyperparameters=4, q4_why_deep=0,
+        expected=quiz_marks(POINTS, q1_dimensions=0, q3_hyperparameters=4, q4_why_deep=0,
                        q5_layer_loop=0, q6_backward_step=0, q7_parameter_count=0)),
     "buggy": Submission(
         "answers in the wrong format: question 3 as one string \"a, b, d, e\" (0), question 4 as a list [\"b\"] "
