@@ -53,7 +53,7 @@ _MATHML_ATTRIBUTES = {
     "scriptlevel", "notation", "minsize", "maxsize", "symmetric", "align", "open", "close", "separators",
 }
 _ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "id"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
     "th": {"style"}, "td": {"style"},
@@ -66,6 +66,14 @@ _SAFE_LINK = re.compile(r"^(https?://|mailto:|#)[^\s\"'<>`]*$", re.IGNORECASE)
 _SAFE_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$")
 _SAFE_NUMBER = re.compile(r"^\d{1,6}%?$")
 _SAFE_MATH_VALUE = re.compile(r"^[\w .%#+-]{0,64}$")
+#: The one piece of raw HTML a Markdown cell keeps: a line holding only an empty anchor
+#: (``<a id="7-vectorisation"></a>``), the target of the notebooks' contents links. It becomes an
+#: anchor whose id starts with ANCHOR_PREFIX, so that it can stand for nothing else in the page, and
+#: in-page links ("#7-vectorisation") are pointed at it.
+_ANCHOR_LINE = re.compile(r'^ {0,3}<a id="([A-Za-z0-9_-]{1,80})"></a>[ \t]*$')
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+ANCHOR_PREFIX = "nb-"
+_SAFE_ANCHOR_ID = re.compile(r"^nb-[A-Za-z0-9_-]{1,80}$")
 
 
 def _allowed_value(tag: str, name: str, value: str) -> bool:
@@ -77,6 +85,8 @@ def _allowed_value(tag: str, name: str, value: str) -> bool:
         return name in ("title", "alt") and tag in ("a", "img")
     if name == "href":
         return bool(_SAFE_LINK.match(value))
+    if name == "id":
+        return bool(_SAFE_ANCHOR_ID.match(value))
     if name == "src":
         return bool(_SAFE_IMAGE.match(value))
     if name == "style":
@@ -194,11 +204,41 @@ def _markdown():
             return '<span class="missing-image">[image: %s]</span>' % html.escape(alt or "not shown")
         return '<img src="%s" alt="%s">' % (html.escape(source), html.escape(alt))
 
+    def link_open(renderer, tokens, idx, options, env):
+        href = tokens[idx].attrGet("href") or ""
+        if href.startswith("#"):
+            tokens[idx].attrSet("href", "#" + ANCHOR_PREFIX + href[1:])
+        return renderer.renderToken(tokens, idx, options, env)
+
     md.add_render_rule("image", image)
+    md.add_render_rule("link_open", link_open)
     return md
 
 
 def markdown_html(source: str, image_source: ImageSource | None = None) -> str:
-    """Inert HTML for a Markdown cell: raw HTML shown as text, maths as MathML, images through
+    """Inert HTML for a Markdown cell: raw HTML shown as text (except lines holding only an empty
+    anchor, kept as the target of in-page links), maths as MathML, images through
     ``image_source(src) -> data URI or None``, everything passed through :func:`sanitize`."""
-    return sanitize(_markdown().render(source, {"image_source": image_source}))
+    render = lambda text: _markdown().render(text, {"image_source": image_source})  # noqa: E731
+    return sanitize("".join(render(part) if kind == "text" else '<a id="%s%s"></a>' % (ANCHOR_PREFIX, part)
+                            for kind, part in _split_at_anchors(source)))
+
+
+def _split_at_anchors(source: str) -> list[tuple[str, str]]:
+    """The cell as ("text", markdown) and ("anchor", id) parts, in order: each line outside fenced
+    code that holds only an empty anchor becomes an anchor part."""
+    parts, text, fence = [], [], None
+    for line in source.splitlines(keepends=True):
+        opening = _FENCE.match(line)
+        anchor = _ANCHOR_LINE.match(line.rstrip("\r\n"))
+        if fence is None and opening:
+            fence = opening.group(1)
+        elif fence is not None and opening and opening.group(1)[0] == fence[0] \
+                and len(opening.group(1)) >= len(fence) and not line.strip().strip(fence[0]):
+            fence = None
+        elif fence is None and anchor:
+            parts += [("text", "".join(text)), ("anchor", anchor.group(1))]
+            text = []
+            continue
+        text.append(line)
+    return [part for part in parts + [("text", "".join(text))] if part[1]]

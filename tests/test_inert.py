@@ -76,11 +76,26 @@ def test_markdown_keeps_formatting_links_tables_and_maths():
                         "| x | y |\n|--:|---|\n| 1 | 2 |\n\n$\\sigma(z) = \\frac{1}{1+e^{-z}}$ costs $5 and $6.\n\n"
                         "$$\\sum_{i=1}^{m} x^{(i)}$$")
     assert "<h1>Title</h1>" in out and "<em>a</em>" in out and "<code>c</code>" in out
-    assert '<a href="https://example.org" rel="noopener noreferrer">site</a>' in out and 'href="#part"' in out
+    assert '<a href="https://example.org" rel="noopener noreferrer">site</a>' in out and 'href="#nb-part"' in out
     assert '<th style="text-align:right">x</th>' in out
     assert out.count("<math") == 2 and "<mfrac>" in out and 'display="block"' in out and "<munderover>" in out
     assert "costs $5 and $6" in out          # prices are not maths
     assert "<mspace" not in out or "</mspace>" in out   # inside <math> nothing is left unclosed
+
+
+def test_the_contents_anchors_stay_link_targets_and_nothing_else_does():
+    """A line holding only an empty anchor (what the contents links point at) is the one piece of
+    raw HTML kept: as an anchor whose id cannot stand for anything else of the page."""
+    out = markdown_html('Before.\n\n<a id="7-loops-vs-numpy"></a>\n## 7 · Loops\n\n[back](#setup)\n\n'
+                        '<a id="x" onclick="alert(1)"></a>\n\n<a id="a b"></a>\n\n<a id="y">text</a>\n\n'
+                        '```\n<a id="in-code"></a>\n```\n')
+    assert out.index("Before.") < out.index('<a id="nb-7-loops-vs-numpy"') < out.index("<h2>7 · Loops</h2>")
+    assert 'href="#nb-setup"' in out
+    assert out.count("<a id=") == 1 and "&lt;a id=&quot;x&quot; onclick" not in out
+    assert '&lt;a id="x" onclick="alert(1)"&gt;' in out and '&lt;a id="a b"&gt;' in out
+    assert '&lt;a id="y"&gt;text&lt;/a&gt;' in out and '&lt;a id="in-code"&gt;' in out
+    _inert(out)
+    assert 'id="' not in sanitize('<a id="setup"></a><p id="nb-x">p</p>')   # ids only as markdown_html makes them
 
 
 def test_an_unknown_latex_command_is_shown_as_written():
