@@ -9,6 +9,8 @@ nbgrader's Validate on the same notebook.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -60,6 +62,14 @@ def test_other_errors_keep_their_usual_traceback(shell):
     ip, shown = shell
     ip.run_cell("1 / 0")
     assert shown and any("ZeroDivisionError" in line for line in shown[0])
+
+
+def test_after_the_setup_cells_import_numpy_scalars_print_as_plain_numbers():
+    """NumPy 2 prints np.float64(0.5); the workbook's printouts (and the course's) read 0.5."""
+    code = ("import numpy as np\nimport nncourse.checks\n"
+            "print([np.float64(0.5), np.float32(-1.5), np.int64(3)], {'b': np.float64(2.0)}, np.array([1.5, 2.0]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[0.5, -1.5, 3] {'b': 2.0} [1.5 2. ]\n"
 
 
 @pytest.mark.slow

@@ -10,7 +10,8 @@ Importing this module in IPython (every notebook's setup cell does) also makes
 a failed check *read* like one: instead of a traceback through this module's
 source, the cell shows the check's message first and then only the line of the
 notebook that failed (:func:`show_failed_check`). Any ``AssertionError`` is
-shown that way, so a student's own ``assert`` reads the same.
+shown that way, so a student's own ``assert`` reads the same. It also makes
+NumPy print its scalars as plain numbers (:func:`print_plain_numbers`).
 """
 
 from __future__ import annotations
@@ -145,4 +146,12 @@ def install_failure_display(shell=None) -> bool:
     return True
 
 
+def print_plain_numbers() -> None:
+    """Print NumPy scalars as plain numbers, ``[0.693, -0.04]`` rather than NumPy 2's
+    ``[np.float64(0.693), np.float64(-0.04)]``: what the course's printouts show and what a student
+    expects to read. Arrays print as before."""
+    np.set_printoptions(legacy="1.25")
+
+
 install_failure_display()
+print_plain_numbers()
