@@ -21,12 +21,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from conftest import REPO
+from grader.course import Course
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  # containers often give /dev/shm 64 MB, too little for JupyterLab's page: use /tmp
                  "--disable-dev-shm-usage"]
 SERVER_START_TIMEOUT = 240   # seconds; the machine may be loaded
+# Generous: two shared cores, and every step may wait on a kernel or on nbgrader.
+UI_TIMEOUT = 180_000        # ms: page loads, the kernel starting, a cell running
+VALIDATE_TIMEOUT = 600_000  # ms: nbgrader runs the whole notebook in a fresh kernel
+
+
+def released_copy(folder: Path, assignment: str) -> Course:
+    """A private copy of the course in ``folder``/course with release/<assignment> generated (and in
+    its gradebook) by the CLI, as an instructor does."""
+    course = Course(REPO).copy_to(folder / "course")
+    done = subprocess.run([sys.executable, "-m", "grader", "release", "--only", assignment],
+                          cwd=course.root, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return course
 
 
 @dataclass
@@ -178,8 +194,6 @@ class ScreenshotSeries:
 
 
 # ---------------------------------------------------------------- working in an open notebook
-#: Generous: two shared cores, and every step may wait on a kernel or on nbgrader (ms).
-CELL_TIMEOUT = 180_000
 
 
 def code_cell(page, text: str):
@@ -189,13 +203,13 @@ def code_cell(page, text: str):
     return cells.first
 
 
-def wait_for_idle_kernel(page, timeout: int = CELL_TIMEOUT) -> None:
+def wait_for_idle_kernel(page, timeout: int = UI_TIMEOUT) -> None:
     page.wait_for_function(
         "() => (document.querySelector('#jp-main-statusbar') || {}).innerText?.includes('| Idle')",
         timeout=timeout)
 
 
-def run_cell(page, cell, timeout: int = CELL_TIMEOUT) -> None:
+def run_cell(page, cell, timeout: int = UI_TIMEOUT) -> None:
     """Run one cell the way a student does (click into it, Shift+Enter) and wait until it ran."""
     import re
 

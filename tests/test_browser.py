@@ -32,11 +32,10 @@ import sys
 
 import pytest
 
-from browser_support import (CHROMIUM, chromium_page, code_cell, lab_environment, run_cell, running_lab, type_answer,
-                             wait_for_idle_kernel)
+from browser_support import (CHROMIUM, UI_TIMEOUT, VALIDATE_TIMEOUT, chromium_page, code_cell, lab_environment,
+                             released_copy, run_cell, running_lab, type_answer, wait_for_idle_kernel)
 from conftest import REPO
 from nncourse.checks import PASS_MARK
-from grader.course import Course
 
 pytestmark = pytest.mark.slow
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: install Debian's "
@@ -47,18 +46,11 @@ NOTEBOOK = "release/%s/numpy_basics.ipynb" % ASSIGNMENT
 SCREENSHOTS = REPO / "reports" / "screenshots"
 SOLUTION_LINE = "s = 1 / (1 + np.exp(-x))"
 
-# Generous: two shared cores, and every step may wait on a kernel or on nbgrader.
-UI_TIMEOUT = 180_000        # ms: page loads, the kernel starting, a cell running
-VALIDATE_TIMEOUT = 600_000  # ms: nbgrader runs the whole notebook in a fresh kernel
-
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """A private copy of the course with release/a1_numpy_basics generated (and in the gradebook)."""
-    course = Course(REPO).copy_to(tmp_path_factory.mktemp("browser") / "course")
-    done = subprocess.run([sys.executable, "-m", "grader", "release", "--only", ASSIGNMENT],
-                          cwd=course.root, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    course = released_copy(tmp_path_factory.mktemp("browser"), ASSIGNMENT)
     assert (course.root / NOTEBOOK).is_file()
     return course
 

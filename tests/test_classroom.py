@@ -48,7 +48,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser_support import CHROMIUM, ScreenshotSeries, chromium_browser, free_port
+from browser_support import CHROMIUM, UI_TIMEOUT, ScreenshotSeries, chromium_browser, free_port
 from conftest import REPO
 from grader.classroom import (Classroom, as_instructor, home_of, processes_of, remove, run_as, setup, start, stop,
                               user_environment, wait_until_up)
@@ -77,7 +77,6 @@ INSTRUCTOR = "nnc-teacher-%s" % TAG
 SOLVER, BUGGY = "nnc-student1-%s" % TAG, "nnc-student2-%s" % TAG
 PROFILE = {SOLVER: "correct", BUGGY: "buggy"}  # example students of grader/example_class/a1_numpy_basics.py
 
-UI_TIMEOUT = 180_000       # ms: page loads, lists, a cell running
 SPAWN_TIMEOUT = 420_000    # ms: a user's first JupyterLab on a loaded machine
 GRADE_TIMEOUT = 1800       # s: answer keys and grading in the sandbox
 

@@ -27,7 +27,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
-from browser_support import CHROMIUM, chromium_page, running_lab
+from browser_support import CHROMIUM, UI_TIMEOUT, chromium_page, running_lab
 from conftest import REPO, copy_course
 from grader import classgrade, pipeline
 from grader.example_class import PROFILES, fill_in, instructor_solutions
@@ -42,7 +42,6 @@ pytestmark = [pytest.mark.slow,
 A1 = "a1_numpy_basics"
 NB = "numpy_basics"
 SCREENSHOTS = REPO / "reports" / "screenshots"
-UI_TIMEOUT = 180_000
 
 
 def payload(n: int) -> str:

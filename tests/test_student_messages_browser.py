@@ -12,15 +12,13 @@ Screenshots go to reports/screenshots/ (messages_*.png). Skipped without /usr/bi
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import nbformat
 import pytest
 
-from browser_support import CHROMIUM, chromium_page, code_cell, run_cell, running_lab, type_answer, wait_for_idle_kernel
+from browser_support import (CHROMIUM, UI_TIMEOUT, VALIDATE_TIMEOUT, chromium_page, code_cell, released_copy, run_cell,
+                             running_lab, type_answer, wait_for_idle_kernel)
 from conftest import REPO
-from grader.course import Course
 from grader.example_class import PROFILES, fill_in, instructor_solutions
 from nncourse import labconfig
 
@@ -30,17 +28,12 @@ pytestmark = [pytest.mark.slow,
 ASSIGNMENT = "a1_numpy_basics"
 RELEASED = "release/%s/numpy_basics.ipynb" % ASSIGNMENT
 SOLVED = "release/%s/numpy_basics_solved.ipynb" % ASSIGNMENT
-UI_TIMEOUT = 180_000
-VALIDATE_TIMEOUT = 600_000
 WRONG_LINE = "s = 1 / (1 + np.exp(x))"
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    course = Course(REPO).copy_to(tmp_path_factory.mktemp("messages") / "course")
-    done = subprocess.run([sys.executable, "-m", "grader", "release", "--only", ASSIGNMENT],
-                          cwd=course.root, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    course = released_copy(tmp_path_factory.mktemp("messages"), ASSIGNMENT)
     release = nbformat.read(str(course.root / RELEASED), as_version=4)
     solutions = instructor_solutions(course.root / "source" / ASSIGNMENT / "numpy_basics.ipynb")
     nbformat.write(fill_in(release, PROFILES[ASSIGNMENT]["correct"], solutions), str(course.root / SOLVED))
