@@ -184,60 +184,56 @@ def test_the_feedback_is_the_same_as_nbgrader_generate_feedback_makes(graded):
     assert files() == ours
 
 
-def test_a_submission_past_its_time_limit_is_killed_with_its_kernel_and_the_next_is_graded(graded, tmp_path):
+@pytest.fixture
+def pool():
+    """Grading workers of the test's own, closed after it."""
+    pool = workers.WorkerPool()
+    yield pool
+    pool.close()
+
+
+def test_a_submission_past_its_time_limit_is_killed_with_its_kernel_and_the_next_is_graded(graded, tmp_path, pool):
     course, _, _ = graded
     workspace = _workspace(course, "correct", tmp_path)
-    pool = workers.WorkerPool()
-    try:
-        outcome = pool.grade(str(workspace.root), A1, "correct", limit=1)
-        assert not outcome["success"]
-        assert outcome["reason"].startswith("exceeded the time limit of 1 s"), outcome["reason"]
-        assert _gone(workspace.root), "a process of the stopped submission is still running"
-        (survivor,) = pool._idle
-        workspace = _workspace(course, "correct", tmp_path / "again")
-        outcome = pool.grade(str(workspace.root), A1, "correct", limit=600)
-        assert outcome["success"], outcome["reason"]
-        assert pool._idle == [survivor]   # the same worker, unharmed
-    finally:
-        pool.close()
+    outcome = pool.grade(str(workspace.root), A1, "correct", limit=1)
+    assert not outcome["success"]
+    assert outcome["reason"].startswith("exceeded the time limit of 1 s"), outcome["reason"]
+    assert _gone(workspace.root), "a process of the stopped submission is still running"
+    (survivor,) = pool._idle
+    workspace = _workspace(course, "correct", tmp_path / "again")
+    outcome = pool.grade(str(workspace.root), A1, "correct", limit=600)
+    assert outcome["success"], outcome["reason"]
+    assert pool._idle == [survivor]   # the same worker, unharmed
 
 
-def test_a_grading_process_that_dies_is_reported_and_its_kernel_stopped(graded, tmp_path):
+def test_a_grading_process_that_dies_is_reported_and_its_kernel_stopped(graded, tmp_path, pool):
     course, _, _ = graded
     workspace = _workspace(course, "correct", tmp_path)
-    pool = workers.WorkerPool()
-    try:
-        with ThreadPoolExecutor(1) as run:
-            future = run.submit(pool.grade, str(workspace.root), A1, "correct", 600)
-            os.kill(_grading_process(_busy_worker(pool)), signal.SIGKILL)   # as the OOM killer would
-            outcome = future.result(timeout=300)
-        assert not outcome["success"]
-        assert outcome["reason"].startswith("the grading process died (killed by SIGKILL)"), outcome["reason"]
-        assert _gone(workspace.root)
-    finally:
-        pool.close()
+    with ThreadPoolExecutor(1) as run:
+        future = run.submit(pool.grade, str(workspace.root), A1, "correct", 600)
+        os.kill(_grading_process(_busy_worker(pool)), signal.SIGKILL)   # as the OOM killer would
+        outcome = future.result(timeout=300)
+    assert not outcome["success"]
+    assert outcome["reason"].startswith("the grading process died (killed by SIGKILL)"), outcome["reason"]
+    assert _gone(workspace.root)
 
 
-def test_a_worker_that_dies_is_replaced_and_its_submission_reported(graded, tmp_path):
+def test_a_worker_that_dies_is_replaced_and_its_submission_reported(graded, tmp_path, pool):
     course, _, _ = graded
     workspace = _workspace(course, "correct", tmp_path)
-    pool = workers.WorkerPool()
-    try:
-        with ThreadPoolExecutor(1) as run:
-            future = run.submit(pool.grade, str(workspace.root), A1, "correct", 600)
-            dead = _busy_worker(pool)
-            _grading_process(dead)
-            os.kill(dead.process.pid, signal.SIGKILL)
-            outcome = future.result(timeout=300)
-        assert not outcome["success"] and outcome["reason"].startswith("the grading worker died"), outcome
-        assert _gone(workspace.root), "the grading process outlived its worker"
-        assert not pool._idle and not pool._busy
-        workspace = _workspace(course, "buggy", tmp_path / "next")
-        outcome = pool.grade(str(workspace.root), A1, "buggy", limit=600)
-        assert outcome["success"], outcome["reason"]
-        assert pool._idle[0] is not dead
-    finally:
-        pool.close()
+    with ThreadPoolExecutor(1) as run:
+        future = run.submit(pool.grade, str(workspace.root), A1, "correct", 600)
+        dead = _busy_worker(pool)
+        _grading_process(dead)
+        os.kill(dead.process.pid, signal.SIGKILL)
+        outcome = future.result(timeout=300)
+    assert not outcome["success"] and outcome["reason"].startswith("the grading worker died"), outcome
+    assert _gone(workspace.root), "the grading process outlived its worker"
+    assert not pool._idle and not pool._busy
+    workspace = _workspace(course, "buggy", tmp_path / "next")
+    outcome = pool.grade(str(workspace.root), A1, "buggy", limit=600)
+    assert outcome["success"], outcome["reason"]
+    assert pool._idle[0] is not dead
 
 
 def test_every_submission_says_where_its_time_went(graded):
