@@ -435,7 +435,7 @@ def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0
     w, b = initialize_with_zeros({dim})
     params, grads, costs = optimize({optimize_args})
     w, b = params["w"], params["b"]
-    Y_prediction_test = predict(w, b, X_test)
+    Y_prediction_test = predict(w, b, {test})
     Y_prediction_train = predict(w, b, X_train)
     if {when}:
         print("train accuracy: {{}} %".format({train_accuracy}))
@@ -445,23 +445,27 @@ def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0
 """
 _MODEL_RIGHT = dict(dim="X_train.shape[0]",
                     optimize_args="w, b, X_train, Y_train, num_iterations, learning_rate, print_cost",
+                    test="X_test",
                     when="print_cost",
                     train_accuracy="100 - np.mean(np.abs(Y_prediction_train - Y_train)) * 100")
 
 
-def _model(**parts) -> str:
+def model_answer(**parts) -> str:
+    """Source of a ``model`` that is right except for the ``parts`` given (dim, optimize_args, test, when,
+    train_accuracy)."""
     return _MODEL.format(**{**_MODEL_RIGHT, **parts})
 
 
 add(A2, "model", bugs={
-    "optimize with its defaults": _model(optimize_args="w, b, X_train, Y_train"),
-    "learning rate and iterations swapped": _model(
+    "optimize with its defaults": model_answer(optimize_args="w, b, X_train, Y_train"),
+    "learning rate and iterations swapped": model_answer(
         optimize_args="w, b, X_train, Y_train, learning_rate, num_iterations, print_cost"),
-    "initialised with the number of examples": _model(dim="X_train.shape[1]"),
-    "prints the accuracies even when print_cost is False": _model(when="True"),
-    "the train accuracy printed as a fraction": _model(
+    "initialised with the number of examples": model_answer(dim="X_train.shape[1]"),
+    "prints the accuracies even when print_cost is False": model_answer(when="True"),
+    "the train accuracy printed as a fraction": model_answer(
         train_accuracy="1 - np.mean(np.abs(Y_prediction_train - Y_train))"),
-    "never passes print_cost on": _model(optimize_args="w, b, X_train, Y_train, num_iterations, learning_rate"),
+    "never passes print_cost on": model_answer(
+        optimize_args="w, b, X_train, Y_train, num_iterations, learning_rate"),
 }, right={
     "keyword arguments and accuracy from ==": """
 def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):

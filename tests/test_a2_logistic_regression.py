@@ -23,7 +23,7 @@ from conftest import REPO
 from nncourse import pictures
 from nncourse.datasets import data_available
 import hidden_checks
-from catalogue import propagate_answer
+from catalogue import model_answer, propagate_answer
 
 matplotlib.use("Agg")
 
@@ -238,36 +238,13 @@ BUGS["predict"] = {
     "rank-1": "def predict(w, b, X):\n    return (sigmoid(np.dot(w.T, X) + b) > 0.5).astype(float).ravel()",
 }
 
-_MODEL = '''
-def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):
-    w, b = initialize_with_zeros({dim})
-    params, grads, costs = optimize({optimize_args})
-    w, b = params["w"], params["b"]
-    Y_prediction_test = predict(w, b, {test})
-    Y_prediction_train = predict(w, b, X_train)
-    if print_cost:
-        print("train accuracy: {{}} %".format({train_accuracy}))
-        print("test accuracy: {{}} %".format(100 - np.mean(np.abs(Y_prediction_test - Y_test)) * 100))
-    return {{"costs": costs, "Y_prediction_test": Y_prediction_test, "Y_prediction_train": Y_prediction_train,
-            "w": w, "b": b, "learning_rate": learning_rate, "num_iterations": num_iterations}}
-'''
-_MODEL_RIGHT = dict(dim="X_train.shape[0]",
-                    optimize_args="w, b, X_train, Y_train, num_iterations, learning_rate, print_cost",
-                    test="X_test",
-                    train_accuracy="100 - np.mean(np.abs(Y_prediction_train - Y_train)) * 100")
-
-
-def _model_with(**parts) -> str:
-    return _MODEL.format(**{**_MODEL_RIGHT, **parts})
-
-
 BUGS["model"] = {
-    "optimize with its defaults": _model_with(optimize_args="w, b, X_train, Y_train"),
-    "learning rate and iterations swapped": _model_with(
+    "optimize with its defaults": model_answer(optimize_args="w, b, X_train, Y_train"),
+    "learning rate and iterations swapped": model_answer(
         optimize_args="w, b, X_train, Y_train, learning_rate, num_iterations, print_cost"),
-    "initialised with the number of examples": _model_with(dim="X_train.shape[1]"),
-    "test set predicted from the training inputs": _model_with(test="X_train[:, :X_test.shape[1]]"),
-    "train accuracy as a fraction": _model_with(
+    "initialised with the number of examples": model_answer(dim="X_train.shape[1]"),
+    "test set predicted from the training inputs": model_answer(test="X_train[:, :X_test.shape[1]]"),
+    "train accuracy as a fraction": model_answer(
         train_accuracy="1 - np.mean(np.abs(Y_prediction_train - Y_train))"),
 }
 
