@@ -35,6 +35,12 @@ def add(assignment: str, function: str, bugs: dict[str, str], right: dict[str, s
     CATALOGUE[assignment][function] = {"bugs": bugs, "right": right}
 
 
+def catalogued(assignment: str, function: str, label: str) -> str:
+    """Source of the catalogued bug or right answer of ``function`` named ``label``."""
+    entry = CATALOGUE[assignment][function]
+    return entry["bugs"][label] if label in entry["bugs"] else entry["right"][label]
+
+
 # ================================================================ assignment 1
 add(A1, "basic_sigmoid", bugs={
     "NumPy's exp (a NumPy float, not a Python float)": """

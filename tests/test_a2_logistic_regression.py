@@ -23,7 +23,7 @@ from conftest import REPO
 from nncourse import pictures
 from nncourse.datasets import data_available
 import hidden_checks
-from catalogue import model_answer, propagate_answer
+from catalogue import A2, catalogued, model_answer, propagate_answer
 
 matplotlib.use("Agg")
 
@@ -157,25 +157,23 @@ def _score(grade_id: str, overrides: str, monkeypatch=None):
 BUGS = {
     # exercise: {bug: code replacing the instructor's function}
     "flatten_and_standardize": {
-        "reshaped straight to (n_x, m)": "def flatten_and_standardize(X_orig):\n"
-                                          "    return X_orig.reshape(-1, X_orig.shape[0]) / 255",
+        "reshaped straight to (n_x, m)": catalogued(A2, "flatten_and_standardize",
+                                                    "reshaped straight to (n_x, m)"),
         "not transposed": "def flatten_and_standardize(X_orig):\n"
                           "    return X_orig.reshape(X_orig.shape[0], -1) / 255",
-        "not divided by 255": "def flatten_and_standardize(X_orig):\n"
-                              "    return X_orig.reshape(X_orig.shape[0], -1).T",
-        "integer division": "def flatten_and_standardize(X_orig):\n"
-                            "    return X_orig.reshape(X_orig.shape[0], -1).T // 255",
+        "not divided by 255": catalogued(A2, "flatten_and_standardize", "not divided by 255"),
+        "integer division": catalogued(A2, "flatten_and_standardize", "integer division"),
         "64x64x3 hard-coded": "def flatten_and_standardize(X_orig):\n"
                               "    return X_orig.reshape(X_orig.shape[0], 64 * 64 * 3).T / 255",
     },
     "sigmoid": {
-        "sign error": "def sigmoid(z):\n    return 1 / (1 + np.exp(z))",
-        "math.exp": "import math\ndef sigmoid(z):\n    return 1 / (1 + math.exp(-z))",
+        "sign error": catalogued(A2, "sigmoid", "sign error"),
+        "math.exp": catalogued(A2, "sigmoid", "math.exp"),
     },
     "initialize_with_zeros": {
-        "int bias": "def initialize_with_zeros(dim):\n    return np.zeros((dim, 1)), 0",
-        "NumPy bias": "def initialize_with_zeros(dim):\n    return np.zeros((dim, 1)), np.float64(0)",
-        "rank-1 w": "def initialize_with_zeros(dim):\n    return np.zeros(dim), 0.0",
+        "int bias": catalogued(A2, "initialize_with_zeros", "an int bias"),
+        "NumPy bias": catalogued(A2, "initialize_with_zeros", "a NumPy float bias"),
+        "rank-1 w": catalogued(A2, "initialize_with_zeros", "a rank-1 w"),
         "row w": "def initialize_with_zeros(dim):\n    return np.zeros((1, dim)), 0.0",
         "int w": "def initialize_with_zeros(dim):\n    return np.zeros((dim, 1), dtype=int), 0.0",
     },
@@ -230,10 +228,10 @@ BUGS["optimize"] = {
         record_before="", record_after="if (i + 1) % 100 == 0: costs.append(cost)"),
 }
 BUGS["predict"] = {
-    "probabilities": "def predict(w, b, X):\n    return sigmoid(np.dot(w.T, X) + b)",
-    ">= 0.5": "def predict(w, b, X):\n    return (sigmoid(np.dot(w.T, X) + b) >= 0.5).astype(float)",
-    "no bias": "def predict(w, b, X):\n    return (sigmoid(np.dot(w.T, X)) > 0.5).astype(float)",
-    "booleans": "def predict(w, b, X):\n    return sigmoid(np.dot(w.T, X) + b) > 0.5",
+    "probabilities": catalogued(A2, "predict", "the probabilities"),
+    ">= 0.5": catalogued(A2, "predict", ">= 0.5"),
+    "no bias": catalogued(A2, "predict", "no bias"),
+    "booleans": catalogued(A2, "predict", "booleans"),
     "integers": "def predict(w, b, X):\n    return (sigmoid(np.dot(w.T, X) + b) > 0.5).astype(int)",
     "rank-1": "def predict(w, b, X):\n    return (sigmoid(np.dot(w.T, X) + b) > 0.5).astype(float).ravel()",
 }

@@ -18,7 +18,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from catalogue import backward_answer
+from catalogue import A3, backward_answer, catalogued
 from conftest import REPO, handout
 
 planar = handout("a3_planar_data", "planar_utils")
@@ -216,31 +216,17 @@ def update_parameters(parameters, grads, learning_rate=1.2):
     return {k: parameters[k] - 1.2 * grads["d" + k] for k in ("W1", "b1", "W2", "b2")}
 '''}, {"update_parameters_test": 0}),
     # more slips, each caught somewhere
-    "layer_sizes reads the columns": ({"layer_sizes": '''
-def layer_sizes(X, Y):
-    return (X.shape[1], 4, Y.shape[1])
-'''}, {"layer_sizes_test": 0}),
-    "weights without the 0.01": ({"initialize_parameters": '''
-def initialize_parameters(n_x, n_h, n_y):
-    return {"W1": np.random.randn(n_h, n_x), "b1": np.zeros((n_h, 1)),
-            "W2": np.random.randn(n_y, n_h), "b2": np.zeros((n_y, 1))}
-'''}, {"initialize_parameters_test": 0}),
-    "sigmoid in the hidden layer": ({"forward_propagation": '''
-def forward_propagation(X, parameters):
-    Z1 = np.dot(parameters["W1"], X) + parameters["b1"]
-    A1 = sigmoid(Z1)
-    Z2 = np.dot(parameters["W2"], A1) + parameters["b2"]
-    A2 = sigmoid(Z2)
-    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
-'''}, {"forward_propagation_test": 0}),
-    "cost as a NumPy scalar": ({"compute_cost": '''
-def compute_cost(A2, Y):
-    return -np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / Y.shape[1]
-'''}, {"compute_cost_test": 0}),
-    "cost without 1/m": ({"compute_cost": '''
-def compute_cost(A2, Y):
-    return float(-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
-'''}, {"compute_cost_test": 0}),
+    "layer_sizes reads the columns": (
+        {"layer_sizes": catalogued(A3, "layer_sizes", "the columns")}, {"layer_sizes_test": 0}),
+    "weights without the 0.01": (
+        {"initialize_parameters": catalogued(A3, "initialize_parameters", "without the factor 0.01")},
+        {"initialize_parameters_test": 0}),
+    "sigmoid in the hidden layer": (
+        {"forward_propagation": catalogued(A3, "forward_propagation", "sigmoid in the hidden layer")},
+        {"forward_propagation_test": 0}),
+    "cost as a NumPy scalar": (
+        {"compute_cost": catalogued(A3, "compute_cost", "a NumPy scalar")}, {"compute_cost_test": 0}),
+    "cost without 1/m": ({"compute_cost": catalogued(A3, "compute_cost", "no 1/m")}, {"compute_cost_test": 0}),
     "nn_model ignores n_h": ({"nn_model": '''
 def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
     np.random.seed(3)
@@ -259,10 +245,8 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
         parameters = update_parameters(parameters, backward_propagation(parameters, cache, X, Y))
     return parameters
 '''}, {"nn_model_test": 0}),
-    "predict returns numbers": ({"predict": '''
-def predict(parameters, X):
-    return (forward_propagation(X, parameters)[0] > 0.5).astype(float)
-'''}, {"predict_test": 0}),
+    "predict returns numbers": (
+        {"predict": catalogued(A3, "predict", "numbers instead of booleans")}, {"predict_test": 0}),
 }
 
 
