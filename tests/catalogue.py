@@ -7,10 +7,13 @@ call it: a bug in it must cost nothing there (they are checked a second time wit
 
 The answers are our own: bugs students make (wrong axis, missing keepdims or 1/m, transposes, in-place
 updates, >= at 0.5, ignored arguments, printing at the wrong time) and rewrites with loops, other NumPy
-calls and other valid types.
+calls and other valid types. Bugs that an example class (grader/example_class) also hands in are taken
+from it, so each is written once.
 """
 
 from __future__ import annotations
+
+from grader.example_class import a1_numpy_basics, a2_logistic_regression, a3_planar_data, a6_digits
 
 A1, A2, A3, A4, A5, A6 = ("a1_numpy_basics", "a2_logistic_regression", "a3_planar_data", "a4_deep_network",
                           "a5_deep_application", "a6_digits")
@@ -69,10 +72,7 @@ add(A1, "sigmoid", bugs={
 def sigmoid(x):
     return 1 / (1 + math.exp(-x))
 """,
-    "sign error": """
-def sigmoid(x):
-    return 1 / (1 + np.exp(x))
-""",
+    "sign error": a1_numpy_basics.SIGMOID_SIGN_ERROR,
 }, right={
     "through tanh": """
 def sigmoid(x):
@@ -106,10 +106,7 @@ def sigmoid_derivative(x):
 """,
 })
 add(A1, "image2vector", bugs={
-    "a rank-1 array": """
-def image2vector(image):
-    return image.reshape(-1)
-""",
+    "a rank-1 array": a1_numpy_basics.IMAGE2VECTOR_RANK1,
     "column-major order": """
 def image2vector(image):
     return image.reshape(-1, 1, order="F")
@@ -134,10 +131,7 @@ def image2vector(image):
 """,
 })
 add(A1, "normalize_rows", bugs={
-    "no keepdims": """
-def normalize_rows(x):
-    return x / np.linalg.norm(x, axis=1)
-""",
+    "no keepdims": a1_numpy_basics.NORMALIZE_NO_KEEPDIMS,
     "norms of the columns": """
 def normalize_rows(x):
     return x / np.linalg.norm(x, axis=0, keepdims=True)
@@ -171,10 +165,7 @@ def softmax(x):
     e = np.exp(x)
     return e / np.sum(e)
 """,
-    "not normalised": """
-def softmax(x):
-    return np.exp(x)
-""",
+    "not normalised": a1_numpy_basics.SOFTMAX_UNNORMALISED,
 }, right={
     "shifted by each row's maximum": """
 def softmax(x):
@@ -191,10 +182,7 @@ def softmax(x):
 """,
 })
 add(A1, "L1", bugs={
-    "the mean instead of the sum": """
-def L1(yhat, y):
-    return np.mean(np.abs(y - yhat))
-""",
+    "the mean instead of the sum": a1_numpy_basics.L1_MEAN,
     "no absolute value": """
 def L1(yhat, y):
     return np.sum(y - yhat)
@@ -213,10 +201,7 @@ def L1(yhat, y):
 """,
 })
 add(A1, "L2", bugs={
-    "abs instead of the square": """
-def L2(yhat, y):
-    return np.sum(np.abs(y - yhat))
-""",
+    "abs instead of the square": a1_numpy_basics.L2_WITH_ABS,
     "the square root of the sum": """
 def L2(yhat, y):
     return np.sqrt(np.sum((y - yhat) ** 2))
@@ -237,10 +222,7 @@ def L2(yhat, y):
 
 # ================================================================ assignment 2
 add(A2, "flatten_and_standardize", bugs={
-    "reshaped straight to (n_x, m)": """
-def flatten_and_standardize(X_orig):
-    return X_orig.reshape(-1, X_orig.shape[0]) / 255
-""",
+    "reshaped straight to (n_x, m)": a2_logistic_regression.FLATTEN_WRONG_ORDER,
     "not divided by 255": """
 def flatten_and_standardize(X_orig):
     return X_orig.reshape(X_orig.shape[0], -1).T
@@ -281,10 +263,7 @@ def sigmoid(z):
 """,
 })
 add(A2, "initialize_with_zeros", bugs={
-    "an int bias": """
-def initialize_with_zeros(dim):
-    return np.zeros((dim, 1)), 0
-""",
+    "an int bias": a2_logistic_regression.INITIALIZE_INT_BIAS,
     "a rank-1 w": """
 def initialize_with_zeros(dim):
     return np.zeros(dim), 0.0
@@ -410,10 +389,7 @@ add(A2, "predict", bugs={
 def predict(w, b, X):
     return (sigmoid(np.dot(w.T, X) + b) >= 0.5).astype(float)
 """,
-    "the probabilities": """
-def predict(w, b, X):
-    return sigmoid(np.dot(w.T, X) + b)
-""",
+    "the probabilities": a2_logistic_regression.PREDICT_PROBABILITIES,
     "booleans": """
 def predict(w, b, X):
     return sigmoid(np.dot(w.T, X) + b) > 0.5
@@ -495,10 +471,7 @@ add(A3, "layer_sizes", bugs={
 def layer_sizes(X, Y):
     return (X.shape[1], 4, Y.shape[1])
 """,
-    "a list": """
-def layer_sizes(X, Y):
-    return [X.shape[0], 4, Y.shape[0]]
-""",
+    "a list": a3_planar_data.LAYER_SIZES_LIST,
 }, right={
     "unpacked shapes": """
 def layer_sizes(X, Y):
@@ -566,10 +539,7 @@ def forward_propagation(X, parameters):
 """,
 })
 add(A3, "compute_cost", bugs={
-    "no 1/m": """
-def compute_cost(A2, Y):
-    return float(-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
-""",
+    "no 1/m": a3_planar_data.COST_WITHOUT_MEAN,
     "a NumPy scalar": """
 def compute_cost(A2, Y):
     return -np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / Y.shape[1]
@@ -626,16 +596,8 @@ def backward_propagation(parameters, cache, X, Y):
 """,
 })
 add(A3, "update_parameters", bugs={
-    "changes the caller's dict in place": """
-def update_parameters(parameters, grads, learning_rate=1.2):
-    for name in ("W1", "b1", "W2", "b2"):
-        parameters[name] = parameters[name] - learning_rate * grads["d" + name]
-    return parameters
-""",
-    "the learning rate written in": """
-def update_parameters(parameters, grads, learning_rate=1.2):
-    return {name: parameters[name] - 1.2 * grads["d" + name] for name in ("W1", "b1", "W2", "b2")}
-""",
+    "changes the caller's dict in place": a3_planar_data.UPDATE_IN_PLACE,
+    "the learning rate written in": a3_planar_data.UPDATE_IGNORES_LEARNING_RATE,
     "a shallow copy and -=": """
 def update_parameters(parameters, grads, learning_rate=1.2):
     new = dict(parameters)
@@ -708,11 +670,7 @@ add(A3, "predict", bugs={
 def predict(parameters, X):
     return (forward_propagation(X, parameters)[0] > 0.5).astype(float)
 """,
-    ">= 0.5": """
-def predict(parameters, X):
-    A2, cache = forward_propagation(X, parameters)
-    return A2 >= 0.5
-""",
+    ">= 0.5": a3_planar_data.PREDICT_AT_LEAST_HALF,
     "the probabilities": """
 def predict(parameters, X):
     A2, cache = forward_propagation(X, parameters)
@@ -1222,13 +1180,7 @@ def my_sequential(x, W1, b1, W2, b2, W3, b3):
     a2 = my_dense(a1, W2, b2, sigmoid)
     return my_dense(a2, W3, b3, lambda z: z)
 """,
-    "returns the second layer's output": """
-def my_sequential(x, W1, b1, W2, b2, W3, b3):
-    a1 = my_dense(x, W1, b1, sigmoid)
-    a2 = my_dense(a1, W2, b2, sigmoid)
-    a3 = my_dense(a2, W3, b3, sigmoid)
-    return a2
-""",
+    "returns the second layer's output": a6_digits.SEQUENTIAL_RETURNS_SECOND_LAYER,
     "the biases of layers 2 and 3 swapped": """
 def my_sequential(x, W1, b1, W2, b2, W3, b3):
     a1 = my_dense(x, W1, b1, sigmoid)
@@ -1251,14 +1203,8 @@ def my_sequential(x, W1, b1, W2, b2, W3, b3):
 """,
 })
 add(A6, "my_dense_v", bugs={
-    "always the sigmoid": """
-def my_dense_v(A_in, W, b, g):
-    return sigmoid(A_in @ W + b)
-""",
-    "no activation": """
-def my_dense_v(A_in, W, b, g):
-    return A_in @ W + b
-""",
+    "always the sigmoid": a6_digits.DENSE_V_ALWAYS_SIGMOID,
+    "no activation": a6_digits.DENSE_V_NO_ACTIVATION,
     "b as a column": """
 def my_dense_v(A_in, W, b, g):
     return g(A_in @ W + np.reshape(b, (-1, 1)))
