@@ -30,7 +30,7 @@ $(STAMP): requirements.txt pyproject.toml student/requirements.txt student/requi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e ./student -e .
-	# an editable install does not place data files: enable the formgrader guard (grader.webguard) by hand
+	# an editable install does not place data files: enable the formgrader guard (grader.outputs.formgrader) by hand
 	install -D -m 644 jupyter-config/jupyter_server_config.d/nncourse_grader.json \
 	  $(VENV)/etc/jupyter/jupyter_server_config.d/nncourse_grader.json
 	touch $@

@@ -7,11 +7,11 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
                                     SaveAutoGrades)
 
-from grader.exchange import SafeCollect
-from grader.feedback import FeedbackExporter
 from grader.grading.preprocessor import CompareWithKey
 from grader.grading.structure import RestoreStructure
-from grader.intake import COLLECTOR_REGEXP
+from grader.intake.exchange import SafeCollect
+from grader.intake.lms import COLLECTOR_REGEXP
+from grader.outputs.feedback import FeedbackExporter
 from grader.sandbox.kernel import SandboxedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
@@ -51,11 +51,11 @@ c.CompareWithKey.key_directory = os.path.join(HERE, "answer_keys")
 # A student who deletes a graded cell gets it back (and scores 0 on it) rather than losing it silently.
 c.OverwriteCells.add_missing_cells = True
 
-# Feedback is made from trusted parts only (grader.feedback): the cells as submitted, the grader's verdicts,
+# Feedback is made from trusted parts only (grader.outputs.feedback): the cells as submitted, the grader's verdicts,
 # the gradebook's scores and comments; never an output of the grading run. The page runs no script.
 c.GenerateFeedback.exporter_class = FeedbackExporter
 c.GenerateFeedback.preprocessors = []
 
-# LMS downloads are named <student_id>_[<YYYYMMDDHHMMSS>_]<notebook>.ipynb; grader.intake checks every
+# LMS downloads are named <student_id>_[<YYYYMMDDHHMMSS>_]<notebook>.ipynb; grader.intake.lms checks every
 # file against the same pattern before `nbgrader zip_collect` collects them.
 c.FileNameCollectorPlugin.named_regexp = COLLECTOR_REGEXP

@@ -55,7 +55,7 @@ def handouts():
 
 def instructor_L_layer_model():
     """The instructor's L_layer_model, compiled from the source notebook with the notebook's imports."""
-    from grader.example_class import instructor_solutions
+    from grader.authoring.solutions import instructor_solutions
 
     namespace = {"np": np, **{name: getattr(module, name) for module in handouts()
                               for name in dir(module) if not name.startswith("_")}}

@@ -32,17 +32,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader import classgrade, pipeline
+from grader.authoring.release import build_keys, generate_release
 from grader.course import Course
 from grader.example_class import PROFILES, write_class
+from grader.example_class.synthetic import write_synthetic_class
 from grader.grading.keys import build_key
-from grader.synthetic import write_synthetic_class
+from grader.outputs.results import exercise_scores
+from grader.run.classgrade import autograde, grade_submissions
+from grader.run.submission import submissions
 
-try:   # phases and workers exist since issue 17; the script also measures older versions
-    from grader.phases import ordered
-    from grader.workers import pool
-except ImportError:   # pragma: no cover
-    ordered = pool = None
+from grader.run.pool import pool
+from grader.timing import ordered
 
 
 def load() -> str:
@@ -70,7 +70,7 @@ def one_submission(course: Course, assignments: list[str], repeat: int) -> None:
     cold = {}
     for assignment in assignments:   # a first submission of each: start-up, not counted
         start = time.perf_counter()
-        result = classgrade.autograde(course, "correct", assignment)
+        result = autograde(course, "correct", assignment)
         cold[assignment] = time.perf_counter() - start
         if not result.ok:
             sys.exit("%s: autograde failed: %s" % (assignment, result.reason))
@@ -82,10 +82,10 @@ def one_submission(course: Course, assignments: list[str], repeat: int) -> None:
         for assignment in assignments:
             runs[assignment].append(key_run(course, assignment))
             start = time.perf_counter()
-            result = classgrade.autograde(course, "correct", assignment)
+            result = autograde(course, "correct", assignment)
             grades[assignment].append(time.perf_counter() - start)
             phases[assignment].append(getattr(result, "phases", {}))
-            scored = sum(pipeline.exercise_scores(course, assignment)[1]["correct"].values())
+            scored = sum(exercise_scores(course, assignment)[1]["correct"].values())
             if not result.ok or abs(scored - expected[assignment]) > 1e-9:
                 sys.exit("%s: the correct submission scored %s, not %s (%s)"
                          % (assignment, scored, expected[assignment], result.reason))
@@ -120,7 +120,7 @@ def profile(phases: dict[str, list[dict]], totals: dict[str, list[float]]) -> No
 
 def whole_class(course: Course, assignments: list[str], students: int) -> None:
     ids = set(write_synthetic_class(course, students, seed=0, assignments=assignments))
-    todo = [(s, a) for s, a in pipeline.submissions(course) if s in ids and a in assignments]
+    todo = [(s, a) for s, a in submissions(course) if s in ids and a in assignments]
     print("\n3. A synthetic class: %d students x %d assignments = %d submissions"
           % (students, len(assignments), len(todo)))
     times, outcomes = {}, {}
@@ -129,9 +129,9 @@ def whole_class(course: Course, assignments: list[str], students: int) -> None:
             pool().close()   # each run starts its own workers
         print(load())
         start = time.perf_counter()
-        results = classgrade.grade_submissions(course, todo, workers=workers, force=True, log=lambda *_: None)
+        results = grade_submissions(course, todo, workers=workers, force=True, log=lambda *_: None)
         times[workers] = time.perf_counter() - start
-        scores = {a: pipeline.exercise_scores(course, a)[1] for a in assignments}
+        scores = {a: exercise_scores(course, a)[1] for a in assignments}
         outcomes[workers] = ({a: {s: row for s, row in by.items() if s in ids} for a, by in scores.items()},
                              sorted((r.student, r.assignment, r.ok) for r in results))
         print("%d worker%s: %7.1f s in all, %5.2f s per submission, %d submissions, %d not graded"
@@ -155,8 +155,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         copy = course.copy_to(Path(tmp) / "course")
         quiet = lambda *_: None  # noqa: E731
-        pipeline.generate_release(copy, assignments, log=quiet)
-        pipeline.build_keys(copy, assignments, log=quiet)
+        generate_release(copy, assignments, log=quiet)
+        build_keys(copy, assignments, log=quiet)
         one_submission(copy, assignments, args.repeat)
         if not args.no_class:
             whole_class(copy, assignments, args.students)

@@ -1,19 +1,7 @@
-"""Command line of the workbook: ``python -m grader COMMAND`` (or ``nncourse-grader COMMAND``).
+"""The instructor's command line: python -m grader VERB [options] (or nncourse-grader VERB).
 
-Commands (run from the course folder or any folder below it):
-
-  demo           release, answer keys, the example class, autograde, feedback, grades CSV, table
-  release        generate release/ from source/ with nbgrader
-  keys           build the answer keys that are missing or out of date (--force: all)
-  example-class  write the example class into submitted/
-  synthetic-class  write a synthetic class (--students N, --seed S) into submitted/
-  intake         check an LMS download (--assignment A --from DIR [--roster CSV]) and collect it
-                 into submitted/ with nbgrader zip_collect
-  grade          autograde everything in submitted/, make feedback, export grades, print the table
-  bundle         for courses without a hub: the student runtime wheel and one zip per assignment of
-                 release/ in dist/ (--dist DIR), for students to download
-  hub ACTION     the JupyterHub classroom, as root: demo|setup|start|remove (users, the exchange, the
-                 student environment, the instructor's course; see docs/classroom.md and `hub --help`)
+Run it from the course folder or any folder below it; python -m grader VERB --help lists a verb's own
+options. Each verb's code lives in the folder of its concept (grader/__init__.py maps them).
 """
 
 from __future__ import annotations
@@ -21,68 +9,28 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 import time
+from pathlib import Path
 
+from .authoring.release import build_keys, generate_release
 from .course import Course
-from .grading.structure import submission_notes
-from .report import write_class_report
-from .classgrade import grade_class
-from .pipeline import (GradeResult, JobFailed, build_keys, export_grades, exercise_scores,
-                       generate_release, write_exercise_csv)
+from .errors import JobFailed
+from .outputs.report import write_class_report
+from .outputs.results import export_grades, write_exercise_csv
+from .outputs.score_table import score_table
+from .run.classgrade import grade_class
 
-
-def _short(grade_id: str) -> str:
-    return grade_id[:-5] if grade_id.endswith("_test") else grade_id
-
-
-def score_table(course: Course, results: list[GradeResult]) -> str:
-    """A student x exercise table per assignment, then one line per submission not graded."""
-    lines = []
-    unsandboxed = next((r.unsandboxed for r in results if r.unsandboxed), "")
-    if unsandboxed:
-        lines += ["", "WARNING: these submissions were graded WITHOUT the sandbox (%s)." % unsandboxed]
-    failed = {(r.student, r.assignment): r.reason for r in results if not r.ok}
-    for assignment in sorted({r.assignment for r in results}):
-        columns, scores, maxima = exercise_scores(course, assignment)
-        students = sorted({r.student for r in results if r.assignment == assignment})
-        if not students:
-            continue
-        headers = ["student"] + [_short(c) for c in columns] + ["total"]
-        rows = []
-        for student in students:
-            if (student, assignment) in failed:
-                rows.append([student] + ["-"] * len(columns) + ["not graded"])
-                continue
-            row = scores.get(student, {})
-            total = sum(row.get(c) or 0 for c in columns)
-            rows.append([student] + ["%g" % (row.get(c) or 0) for c in columns]
-                        + ["%g / %g" % (total, sum(maxima.values()))])
-        widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
-        fmt = "  ".join(("%%-%ds" if i == 0 else "%%%ds") % w for i, w in enumerate(widths))
-        lines.append("")
-        lines.append("Scores for %s (points per exercise)" % assignment)
-        lines.append(fmt % tuple(headers))
-        lines.append(fmt % tuple("-" * w for w in widths))
-        lines.extend(fmt % tuple(r) for r in rows)
-    changed = [(r.student, r.assignment, note) for r in results if r.ok
-               for note in submission_notes(course.folder("autograded") / r.student / r.assignment)]
-    if changed:
-        lines.append("")
-        lines.append("Notebooks whose structure the student changed (graded from the instructor's cells):")
-        lines.extend("  %s / %s: %s" % entry for entry in changed)
-    if failed:
-        lines.append("")
-        lines.append("Submissions that could not be graded:")
-        for (student, assignment), reason in sorted(failed.items()):
-            lines.append("  %s / %s: %s" % (student, assignment, reason))
-    noted = sorted((r for r in results if r.notes), key=lambda r: (r.student, r.assignment))
-    if noted:
-        lines.append("")
-        lines.append("Files of submissions refused or not used (only the notebooks are graded):")
-        for result in noted:
-            lines += ["  %s / %s: %s" % (result.student, result.assignment, note) for note in result.notes]
-    return "\n".join(lines)
+VERBS = {
+    "demo": "release, answer keys, the example class, autograde, feedback, grades CSV, table",
+    "release": "generate release/ from source/ with nbgrader",
+    "keys": "build the answer keys that are missing or out of date",
+    "example-class": "write the example class into submitted/",
+    "synthetic-class": "write a synthetic class into submitted/",
+    "intake": "check an LMS download and collect it into submitted/ with nbgrader zip_collect",
+    "grade": "autograde everything in submitted/, make feedback, export grades, print the table",
+    "bundle": "for courses without a hub: the student runtime wheel and one zip per assignment in dist/",
+    "hub": "the JupyterHub classroom, as root: demo|setup|start|remove (docs/classroom.md)",
+}
 
 
 def cmd_grade(course: Course, assignments: list[str] | None = None, workers: int = 1,
@@ -114,60 +62,78 @@ def cmd_demo(course: Course, assignments: list[str] | None = None, workers: int 
     return status
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["hub"]:   # the classroom has options of its own
-        from .classroom import main as hub_main
+def _only(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--only", metavar="A1,A2", help="work on these assignments only")
 
-        return hub_main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["demo", "release", "keys", "example-class", "synthetic-class",
-                                            "intake", "grade", "bundle"])
-    parser.add_argument("--assignment", help="intake: the assignment the download belongs to")
-    parser.add_argument("--from", dest="download", type=Path, help="intake: the folder of the LMS download")
-    parser.add_argument("--roster", type=Path, help="intake: a roster CSV with an 'id' column")
-    parser.add_argument("--students", type=int, default=40, help="synthetic-class: how many (default 40)")
-    parser.add_argument("--seed", type=int, default=0, help="synthetic-class: the generator's seed")
-    parser.add_argument("--force", action="store_true",
-                        help="keys: rebuild even when up to date; grade: regrade unchanged submissions too")
+
+def _workers(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="submissions graded at once (default: the number of cores, %(default)s)")
-    parser.add_argument("--only", metavar="A1,A2", help="work on these assignments only")
-    parser.add_argument("--dist", type=Path, help="bundle: where to write (default: dist/ of the course)")
-    args = parser.parse_args(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command per verb, each with its own options and --help."""
+    from .classroom.cli import add_arguments as add_hub_arguments
+
+    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    add = {name: verbs.add_parser(name, help=text, description=text[:1].upper() + text[1:] + ".")
+           for name, text in VERBS.items()}
+    for name in ("demo", "release", "keys", "example-class", "synthetic-class", "grade", "bundle"):
+        _only(add[name])
+    for name in ("demo", "grade"):
+        _workers(add[name])
+    add["keys"].add_argument("--force", action="store_true", help="rebuild every key, even when up to date")
+    add["grade"].add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+    add["synthetic-class"].add_argument("--students", type=int, default=40, help="how many (default 40)")
+    add["synthetic-class"].add_argument("--seed", type=int, default=0, help="the generator's seed (default 0)")
+    add["intake"].add_argument("--assignment", required=True, help="the assignment the download belongs to")
+    add["intake"].add_argument("--from", dest="download", type=Path, required=True,
+                               help="the folder (or zip) of the LMS download")
+    add["intake"].add_argument("--roster", type=Path, help="a roster CSV with an 'id' column")
+    add["bundle"].add_argument("--dist", type=Path, help="where to write (default: dist/ of the course)")
+    add_hub_arguments(add["hub"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.verb == "hub":   # the classroom finds its course itself, and needs root
+        from .classroom.cli import run as run_hub
+
+        return run_hub(args, parser)
     course = Course.find()
-    only = args.only.split(",") if args.only else None
+    only = args.only.split(",") if getattr(args, "only", None) else None
     unknown = sorted(set(only or []) - set(course.assignments))
     if unknown:
         parser.error("unknown assignment(s) %s; the course has %s"
                      % (", ".join(unknown), ", ".join(course.assignments)))
     try:
-        if args.command == "demo":
+        if args.verb == "demo":
             return cmd_demo(course, only, args.workers)
-        if args.command == "release":
+        if args.verb == "release":
             generate_release(course, only)
-        elif args.command == "keys":
+        elif args.verb == "keys":
             build_keys(course, only, force=args.force)
-        elif args.command == "example-class":
+        elif args.verb == "example-class":
             from .example_class import write_class
 
             write_class(course, only)
-        elif args.command == "synthetic-class":
-            from .synthetic import write_synthetic_class
+        elif args.verb == "synthetic-class":
+            from .example_class.synthetic import write_synthetic_class
 
             ids = write_synthetic_class(course, args.students, args.seed, only)
             print("wrote %d synthetic students (%s ... %s) into submitted/" % (len(ids), ids[0], ids[-1]))
-        elif args.command == "intake":
-            from .intake import intake
+        elif args.verb == "intake":
+            from .intake.lms import intake
 
-            if not args.assignment or not args.download:
-                parser.error("intake needs --assignment NAME --from FOLDER")
             print("\n".join(intake(course, args.assignment, args.download, args.roster).lines()))
-        elif args.command == "grade":
+        elif args.verb == "grade":
             return cmd_grade(course, only, args.workers, args.force)
-        elif args.command == "bundle":
-            from .bundle import bundle
+        elif args.verb == "bundle":
+            from .classroom.bundle import bundle
 
             bundle(course, (args.dist or course.folder("dist")).resolve(), only)
     except JobFailed as exc:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .limits import refuse_renamed
+
 CONFIG_FILE = "nbgrader_config.py"
 COMMITTED_FOLDERS = ("source", "release")
 
@@ -47,6 +49,7 @@ class Course:
         from traitlets.config.loader import PyFileConfigLoader
 
         config = PyFileConfigLoader(CONFIG_FILE, path=str(self.root)).load_config()
+        refuse_renamed(config)
         config.CourseDirectory.root = str(self.root)
         return config
 

@@ -8,8 +8,8 @@ docs/classroom.md is the instructor's guide.
 import os
 from pathlib import Path
 
-from grader.classroom import (DATA_ENV, DEFAULT_STATE, EXCHANGE_ENV, SAFE_PATH, STATE_ENV, Classroom,
-                              proxy_command)
+from grader.classroom.node import proxy_command
+from grader.classroom.settings import DATA_ENV, DEFAULT_STATE, EXCHANGE_ENV, SAFE_PATH, STATE_ENV, Classroom
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 classroom = Classroom.load(os.environ.get(STATE_ENV, DEFAULT_STATE))

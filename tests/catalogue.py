@@ -13,7 +13,10 @@ from it, so each is written once.
 
 from __future__ import annotations
 
-from grader.example_class import a1_numpy_basics, a2_logistic_regression, a3_planar_data, a6_digits
+from grader.example_class import (a1_numpy_basics, a2_logistic_regression, a3_planar_data, a4_deep_network,
+                                  a5_deep_application, a6_digits)
+from grader.example_class.a3_planar_data import backward_variant
+from grader.example_class.a5_deep_application import l_layer_variant, two_layer_variant
 
 A1, A2, A3, A4, A5, A6 = ("a1_numpy_basics", "a2_logistic_regression", "a3_planar_data", "a4_deep_network",
                           "a5_deep_application", "a6_digits")
@@ -560,32 +563,11 @@ def compute_cost(A2, Y):
     return (-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))).item()
 """,
 })
-BACKWARD_TEMPLATE = """
-def backward_propagation(parameters, cache, X, Y):
-    m = X.shape[1]
-    W2 = parameters["W2"]
-    Z1, A1, A2 = cache["Z1"], cache["A1"], cache["A2"]
-    dZ2 = A2 - Y
-    dW2 = np.dot(dZ2, A1.T) / m
-    db2 = {db2}
-    dZ1 = np.dot(W2.T, dZ2) * {tanh_prime}
-    dW1 = {dW1}
-    db1 = {db1}
-    return {{"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}}
-"""
-
-
-def backward_answer(db2="np.sum(dZ2, axis=1, keepdims=True) / m", tanh_prime="(1 - A1 ** 2)",
-                    dW1="np.dot(dZ1, X.T) / m", db1="np.sum(dZ1, axis=1, keepdims=True) / m") -> str:
-    """Source of assignment 3's ``backward_propagation``, right except for the parts given."""
-    return BACKWARD_TEMPLATE.format(db2=db2, tanh_prime=tanh_prime, dW1=dW1, db1=db1)
-
-
 add(A3, "backward_propagation", bugs={
-    "tanh' as 1 - Z1**2": backward_answer(tanh_prime="(1 - Z1 ** 2)"),
-    "dW1 without 1/m": backward_answer(dW1="np.dot(dZ1, X.T)"),
-    "db1 without keepdims": backward_answer(db1="np.sum(dZ1, axis=1) / m"),
-    "db2 over the wrong axis": backward_answer(db2="np.sum(dZ2, axis=0, keepdims=True) / m"),
+    "tanh' as 1 - Z1**2": backward_variant(tanh_prime="(1 - Z1 ** 2)"),
+    "dW1 without 1/m": backward_variant(dW1="np.dot(dZ1, X.T)"),
+    "db1 without keepdims": backward_variant(db1="np.sum(dZ1, axis=1) / m"),
+    "db2 over the wrong axis": backward_variant(db2="np.sum(dZ2, axis=0, keepdims=True) / m"),
 }, right={
     "tanh' from Z1, @ and np.mean": """
 def backward_propagation(parameters, cache, X, Y):
@@ -691,12 +673,7 @@ def predict(parameters, X):
 
 # ================================================================ assignment 4
 add(A4, "initialize_parameters", bugs={
-    "without the factor 0.01": """
-def initialize_parameters(n_x, n_h, n_y):
-    np.random.seed(1)
-    return {"W1": np.random.randn(n_h, n_x), "b1": np.zeros((n_h, 1)),
-            "W2": np.random.randn(n_y, n_h), "b2": np.zeros((n_y, 1))}
-""",
+    "without the factor 0.01": a4_deep_network.INITIALIZE_UNSCALED,
     "W1 transposed": """
 def initialize_parameters(n_x, n_h, n_y):
     np.random.seed(1)
@@ -796,24 +773,8 @@ def linear_activation_forward(A_prev, W, b, activation):
 """,
 })
 add(A4, "L_model_forward", bugs={
-    "every layer through ReLU": """
-def L_model_forward(X, parameters):
-    caches, A, L = [], X, len(parameters) // 2
-    for l in range(1, L + 1):
-        A, cache = linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
-        caches.append(cache)
-    return A, caches
-""",
-    "the caches in reverse order": """
-def L_model_forward(X, parameters):
-    caches, A, L = [], X, len(parameters) // 2
-    for l in range(1, L):
-        A, cache = linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
-        caches.insert(0, cache)
-    AL, cache = linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid")
-    caches.insert(0, cache)
-    return AL, caches
-""",
+    "every layer through ReLU": a4_deep_network.L_MODEL_FORWARD_ALL_RELU,
+    "the caches in reverse order": a4_deep_network.L_MODEL_FORWARD_REVERSED_CACHES,
     "skips the first layer": """
 def L_model_forward(X, parameters):
     caches, A, L = [], X, len(parameters) // 2
@@ -838,10 +799,7 @@ def L_model_forward(X, parameters):
 """,
 })
 add(A4, "compute_cost", bugs={
-    "a sum, not a mean": """
-def compute_cost(AL, Y):
-    return np.squeeze(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
-""",
+    "a sum, not a mean": a4_deep_network.COMPUTE_COST_NO_MEAN,
     "no minus sign": """
 def compute_cost(AL, Y):
     return np.squeeze(np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
@@ -861,12 +819,7 @@ def compute_cost(AL, Y):
 """,
 })
 add(A4, "linear_backward", bugs={
-    "W reshaped instead of transposed": """
-def linear_backward(dZ, cache):
-    A_prev, W, b = cache
-    m = A_prev.shape[1]
-    return np.dot(W.reshape(W.shape[1], W.shape[0]), dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=1, keepdims=True) / m
-""",
+    "W reshaped instead of transposed": a4_deep_network.LINEAR_BACKWARD_RESHAPED_W,
     "no 1/m in dW": """
 def linear_backward(dZ, cache):
     A_prev, W, b = cache
@@ -887,12 +840,7 @@ def linear_backward(dZ, cache):
 """,
 })
 add(A4, "linear_activation_backward", bugs={
-    "ReLU's derivative 1 at z = 0": """
-def linear_activation_backward(dA, cache, activation):
-    linear_cache, Z = cache
-    dZ = dA * (Z >= 0) if activation == "relu" else sigmoid_backward(dA, Z)
-    return linear_backward(dZ, linear_cache)
-""",
+    "ReLU's derivative 1 at z = 0": a4_deep_network.LINEAR_ACTIVATION_BACKWARD_RELU_AT_ZERO,
     "the activations swapped": """
 def linear_activation_backward(dA, cache, activation):
     linear_cache, Z = cache
@@ -912,16 +860,7 @@ def linear_activation_backward(dA, cache, activation):
 """,
 })
 add(A4, "L_model_backward", bugs={
-    "the output layer through ReLU": """
-def L_model_backward(AL, Y, caches):
-    grads, L = {}, len(caches)
-    Y = Y.reshape(AL.shape)
-    dA = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
-    for l in range(L, 0, -1):
-        dA, grads["dW" + str(l)], grads["db" + str(l)] = linear_activation_backward(dA, caches[l - 1], "relu")
-        grads["dA" + str(l - 1)] = dA
-    return grads
-""",
+    "the output layer through ReLU": a4_deep_network.L_MODEL_BACKWARD_OUTPUT_AS_RELU,
     "dAL with the wrong sign": """
 def L_model_backward(AL, Y, caches):
     grads, L = {}, len(caches)
@@ -959,21 +898,8 @@ def L_model_backward(AL, Y, caches):
 """,
 })
 add(A4, "update_parameters", bugs={
-    "changes the caller's arrays in place": """
-def update_parameters(params, grads, learning_rate):
-    for l in range(1, len(params) // 2 + 1):
-        params["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
-        params["b" + str(l)] -= learning_rate * grads["db" + str(l)]
-    return params
-""",
-    "a shallow copy and -=": """
-def update_parameters(params, grads, learning_rate):
-    parameters = params.copy()
-    for l in range(1, len(parameters) // 2 + 1):
-        parameters["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
-        parameters["b" + str(l)] -= learning_rate * grads["db" + str(l)]
-    return parameters
-""",
+    "changes the caller's arrays in place": a4_deep_network.UPDATE_IN_PLACE,
+    "a shallow copy and -=": a4_deep_network.UPDATE_SHALLOW_COPY,
     "only the first layer": """
 def update_parameters(params, grads, learning_rate):
     parameters = copy.deepcopy(params)
@@ -989,38 +915,11 @@ def update_parameters(params, grads, learning_rate):
 })
 
 # ================================================================ assignment 5
-_TWO_LAYER = """
-def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
-    costs = []
-    (n_x, n_h, n_y) = layers_dims
-    parameters = initialize_parameters(n_x, n_h, n_y)
-    for i in range(num_iterations):
-        A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "{hidden}")
-        A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "{output}")
-        cost = compute_cost(A2, Y)
-        dA2 = - (np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))
-        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "{output}")
-        dA0, dW1, db1 = linear_activation_backward(dA1, cache1, "{hidden}")
-        grads = {{"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}}
-        {update}
-        if {when}:
-            print("Cost after iteration {{}}: {{}}".format(i, np.squeeze(cost)))
-        if i % 100 == 0:
-            costs.append(cost)
-    return parameters, costs
-"""
-
-
-def _two_layer(hidden="relu", output="sigmoid", update="parameters = update_parameters(parameters, grads, learning_rate)",
-               when="print_cost and (i % 100 == 0 or i == num_iterations - 1)") -> str:
-    return _TWO_LAYER.format(hidden=hidden, output=output, update=update, when=when)
-
-
 add(A5, "two_layer_model", bugs={
-    "the activations swapped": _two_layer(hidden="sigmoid", output="relu"),
-    "throws the update away": _two_layer(update="update_parameters(parameters, grads, learning_rate)"),
-    "prints whether print_cost is set or not": _two_layer(when="i % 100 == 0 or i == num_iterations - 1"),
-    "never prints the last iteration": _two_layer(when="print_cost and i % 100 == 0"),
+    "the activations swapped": a5_deep_application.TWO_LAYER_SWAPPED_ACTIVATIONS,
+    "throws the update away": a5_deep_application.TWO_LAYER_UPDATE_DISCARDED,
+    "prints whether print_cost is set or not": two_layer_variant(when="i % 100 == 0 or i == num_iterations - 1"),
+    "never prints the last iteration": two_layer_variant(when="print_cost and i % 100 == 0"),
 }, right={
     "the course's print rule with parentheses, the gradients by name": """
 def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
@@ -1043,35 +942,12 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     return parameters, costs
 """,
 })
-_L_LAYER = """
-def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
-    costs = []
-    parameters = initialize_parameters_deep(layers_dims)
-    for i in range(num_iterations):
-        {init}
-        AL, caches = L_model_forward(X, parameters)
-        cost = compute_cost(AL, Y)
-        grads = L_model_backward(AL, Y, caches)
-        parameters = update_parameters(parameters, grads, {rate})
-        if {when}:
-            print("Cost after iteration {{}}: {{}}".format(i, np.squeeze(cost)))
-        if {keep}:
-            costs.append(cost)
-    return parameters, costs
-"""
-
-
-def _l_layer(init="pass", rate="learning_rate", when="print_cost and (i % 100 == 0 or i == num_iterations - 1)",
-             keep="i % 100 == 0") -> str:
-    return _L_LAYER.format(init=init, rate=rate, when=when, keep=keep)
-
-
 add(A5, "L_layer_model", bugs={
-    "the learning rate written in": _l_layer(rate="0.0075"),
-    "initialises again at every iteration": _l_layer(
+    "the learning rate written in": a5_deep_application.L_LAYER_FIXED_LEARNING_RATE,
+    "initialises again at every iteration": l_layer_variant(
         init="parameters = initialize_parameters_deep(layers_dims) if i < 2 else parameters"),
-    "keeps the cost of every iteration": _l_layer(keep="True"),
-    "prints every 10 iterations": _l_layer(when="print_cost and (i % 10 == 0 or i == num_iterations - 1)"),
+    "keeps the cost of every iteration": l_layer_variant(keep="True"),
+    "prints every 10 iterations": l_layer_variant(when="print_cost and (i % 10 == 0 or i == num_iterations - 1)"),
 }, right={
     "a while loop, float costs": """
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):

@@ -28,10 +28,10 @@ import nbformat
 import numpy as np
 
 from conftest import REPO
+from grader.authoring.solutions import instructor_solutions
 from grader.course import Course
 from grader.grading.keys import key_record
 from grader.grading.verdict import CellVerdict, judge
-from grader.solutions import instructor_solutions
 
 COURSE = Course(REPO)
 

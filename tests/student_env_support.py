@@ -44,7 +44,7 @@ class StudentEnv:
 
 def build_student_env() -> StudentEnv:
     """Bundle (wheel + zips) and a fresh environment with the wheel and its `hub` extra."""
-    from grader.bundle import create_student_env
+    from grader.classroom.bundle import create_student_env
 
     root = Path(tempfile.mkdtemp(prefix="nncourse-student-", dir="/var/tmp"))
     os.chmod(root, 0o755)

@@ -18,8 +18,9 @@ import matplotlib
 import numpy as np
 import pytest
 
-from catalogue import A3, backward_answer, catalogued
+from catalogue import A3, catalogued
 from conftest import REPO, handout
+from grader.example_class.a3_planar_data import backward_variant
 
 planar = handout("a3_planar_data", "planar_utils")
 
@@ -198,17 +199,17 @@ def _scores(monkeypatch, answer_key, replacements):
 # right in one case only (e.g. m = 1) earns nothing.
 BUGS = {
     # the four bugs the hidden checks must catch, each alone
-    "tanh' as 1 - Z1**2": ({"backward_propagation": backward_answer(tanh_prime="(1 - Z1 ** 2)")},
+    "tanh' as 1 - Z1**2": ({"backward_propagation": backward_variant(tanh_prime="(1 - Z1 ** 2)")},
                            {"backward_propagation_test": 0}),
-    "db1 without keepdims": ({"backward_propagation": backward_answer(db1="np.sum(dZ1, axis=1) / m")},
+    "db1 without keepdims": ({"backward_propagation": backward_variant(db1="np.sum(dZ1, axis=1) / m")},
                              {"backward_propagation_test": 0}),
-    "db2 without keepdims": ({"backward_propagation": backward_answer(db2="np.sum(dZ2, axis=1) / m")},
+    "db2 without keepdims": ({"backward_propagation": backward_variant(db2="np.sum(dZ2, axis=1) / m")},
                              {"backward_propagation_test": 0}),
     "db1 summed over the wrong axis": (
-        {"backward_propagation": backward_answer(db1="np.sum(dZ1, axis=0, keepdims=True) / m")},
+        {"backward_propagation": backward_variant(db1="np.sum(dZ1, axis=0, keepdims=True) / m")},
         {"backward_propagation_test": 0}),
     "db2 summed over the wrong axis": (
-        {"backward_propagation": backward_answer(db2="np.sum(dZ2, axis=0, keepdims=True) / m")},
+        {"backward_propagation": backward_variant(db2="np.sum(dZ2, axis=0, keepdims=True) / m")},
         {"backward_propagation_test": 0}),
     "learning rate ignored": (
         {"update_parameters": '''

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from conftest import REPO, handout
-from grader.example_class import instructor_solutions
+from grader.authoring.solutions import instructor_solutions
 
 acts = handout("a4_deep_network", "activations")
 gradcheck = handout("a4_deep_network", "gradcheck")

@@ -25,7 +25,7 @@ from conftest import REPO, handout, selected
 deep = handout("a5_deep_application", "dnn_blocks")   # assignment 4's solutions, as handed out here
 app = handout("a5_deep_application", "dnn_app_utils")
 from nncourse.datasets import data_available
-from grader.example_class import instructor_solutions
+from grader.authoring.solutions import instructor_solutions
 
 SOURCE = REPO / "source" / "a5_deep_application" / "deep_application.ipynb"
 COST_RTOL = 1e-12

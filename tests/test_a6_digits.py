@@ -25,7 +25,7 @@ from conftest import REPO, selected
 from grader.course import Course
 from nncourse.digits import (DATA_SHA256, N_PARAMETERS, DigitsDataError, as_image,
                              load_digits)
-from grader.example_class import instructor_solutions
+from grader.authoring.solutions import instructor_solutions
 
 ASSIGNMENT = "a6_digits"
 SOURCE = REPO / "source" / ASSIGNMENT / "digits.ipynb"

@@ -19,8 +19,8 @@ import nbformat
 import pytest
 
 from conftest import REPO
+from grader.authoring.handouts import HANDOUTS, render
 from grader.course import Course
-from grader.handouts import HANDOUTS, render
 
 COURSE = Course(REPO)
 RUNTIME = REPO / "student" / "nncourse"
@@ -143,7 +143,26 @@ def test_the_instructors_package_has_no_import_circle():
 
     for node in sorted(graph):
         visit(node, [])
-    assert "grader.classgrade" in graph["grader.__main__"] and "grader.pipeline" in graph["grader.classgrade"]
+    assert "grader.run.classgrade" in graph["grader.__main__"]
+    assert "grader.run.workspace" in graph["grader.run.classgrade"]
+
+
+#: The modules at the top of grader/ that every folder may use; they use no folder of grader/ themselves.
+GROUND = {"grader.course", "grader.errors", "grader.limits", "grader.nbgrader_calls", "grader.processes",
+          "grader.safefiles", "grader.timing"}
+
+
+def test_the_trusted_core_and_the_ground_modules_import_nothing_above_them():
+    """grading/ and sandbox/ (the trusted core) use each other and the ground modules only; the ground modules
+    use no folder: the path of a submission reads top to bottom (run/ -> sandbox/ -> grading/ -> outputs/)."""
+    modules = {_module_name(p): p for p in python_files(GRADER)}
+    for name, path in modules.items():
+        imported = {i for i in _imports(path, "grader") if i != "grader"}
+        if name in GROUND:
+            assert all(any(i == g or i.startswith(g + ".") for g in GROUND) for i in imported), (name, imported)
+        elif name.startswith(("grader.grading", "grader.sandbox")):
+            allowed = GROUND | {"grader.grading", "grader.sandbox"}
+            assert all(any(i == a or i.startswith(a + ".") for a in allowed) for i in imported), (name, imported)
 
 
 def test_the_grading_sandbox_exposes_the_student_runtime_and_not_the_instructors_package():

@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 from conftest import REPO, copy_course
-from grader.bundle import copy_index, install_command, readme, zip_assignment
+from grader.classroom.bundle import copy_index, install_command, readme, zip_assignment
 from nncourse.checks import PASS_MARK
 from student_env_support import course_code_problems, inspect_env, run_python
 from test_audiences import COURSE, defined_functions, graded_functions

@@ -12,10 +12,15 @@ import nbformat
 import pytest
 
 from conftest import copy_course
-from grader import classgrade, gradebook_rows, pipeline, workers
+from grader.authoring.release import build_keys, generate_release
 from grader.example_class import PROFILES, write_class
-from grader.report import write_class_report
-from grader.synthetic import write_synthetic_class
+from grader.example_class.synthetic import write_synthetic_class
+from grader.outputs.report import write_class_report
+from grader.outputs.results import exercise_scores
+from grader.run import gradebook_rows
+from grader.run.classgrade import grade_class
+from grader.run.pool import WorkerPool
+from grader.run.workspace import prepare_workspace, snapshot_gradebook
 
 pytestmark = pytest.mark.slow
 A1 = "a1_numpy_basics"
@@ -24,17 +29,17 @@ A1 = "a1_numpy_basics"
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("class") / "course")
-    pipeline.generate_release(course, [A1], log=lambda *_: None)
-    pipeline.build_keys(course, [A1], log=lambda *_: None)
+    generate_release(course, [A1], log=lambda *_: None)
+    build_keys(course, [A1], log=lambda *_: None)
     write_class(course, [A1])
     write_synthetic_class(course, 3, seed=1, assignments=[A1])
     lines = []
-    results = classgrade.grade_class(course, [A1], workers=2, log=lines.append)
+    results = grade_class(course, [A1], workers=2, log=lines.append)
     return course, results, lines
 
 
 def scores(course):
-    return pipeline.exercise_scores(course, A1)[1]
+    return exercise_scores(course, A1)[1]
 
 
 def test_parallel_grading_gives_every_example_student_its_scores(graded):
@@ -55,7 +60,7 @@ def test_no_score_is_lost_or_duplicated(graded):
                       "from submitted_assignment join student on student.id = submitted_assignment.student_id "
                       "join submitted_notebook on submitted_notebook.assignment_id = submitted_assignment.id "
                       "join grade on grade.notebook_id = submitted_notebook.id group by student.id").fetchall()
-    cells = len(pipeline.exercise_scores(course, A1)[0])
+    cells = len(exercise_scores(course, A1)[0])
     assert {student for student, _, _ in rows} == ok
     assert all(n_sub == 1 and n_grades == cells for _, n_sub, n_grades in rows), rows
     assert all(None not in row.values() for student, row in scores(course).items())
@@ -64,7 +69,7 @@ def test_no_score_is_lost_or_duplicated(graded):
 def test_one_worker_and_two_workers_agree(graded):
     course, results, _ = graded
     parallel = scores(course)
-    again = classgrade.grade_class(course, [A1], workers=1, force=True, log=lambda *_: None)
+    again = grade_class(course, [A1], workers=1, force=True, log=lambda *_: None)
     assert scores(course) == parallel
     assert [(r.student, r.ok) for r in again] == [(r.student, r.ok) for r in results]
 
@@ -79,7 +84,7 @@ def test_progress_shows_a_bar_the_count_failures_and_eta(graded):
 def test_rerunning_keeps_unchanged_submissions_and_regrades_an_updated_one(graded):
     course, _, _ = graded
     before = scores(course)
-    results = classgrade.grade_class(course, [A1], workers=2, log=lambda *_: None)
+    results = grade_class(course, [A1], workers=2, log=lambda *_: None)
     assert {r.student for r in results if r.skipped} == {r.student for r in results if r.ok}
     assert scores(course) == before
 
@@ -90,7 +95,7 @@ def test_rerunning_keeps_unchanged_submissions_and_regrades_an_updated_one(grade
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "softmax")
     cell.source = "\n".join(l for l in solution.splitlines() if "SOLUTION" not in l)
     nbformat.write(nb, str(path))
-    results = classgrade.grade_class(course, [A1], workers=2, log=lambda *_: None)
+    results = grade_class(course, [A1], workers=2, log=lambda *_: None)
     regraded = {r.student for r in results if r.ok and not r.skipped}
     assert regraded == {"partial"}
     after = scores(course)
@@ -127,8 +132,8 @@ def test_synthetic_classes_are_deterministic(tmp_path):
 # ---------------------------------------------------------------- grading workers
 def _workspace(course, student, base):
     base.mkdir(parents=True, exist_ok=True)
-    snapshot = classgrade.snapshot_gradebook(course, base / "snapshot.db")
-    workspace, notes = classgrade.prepare_workspace(course, snapshot, student, A1, base)
+    snapshot = snapshot_gradebook(course, base / "snapshot.db")
+    workspace, notes = prepare_workspace(course, snapshot, student, A1, base)
     return workspace
 
 
@@ -187,7 +192,7 @@ def test_the_feedback_is_the_same_as_nbgrader_generate_feedback_makes(graded):
 @pytest.fixture
 def pool():
     """Grading workers of the test's own, closed after it."""
-    pool = workers.WorkerPool()
+    pool = WorkerPool()
     yield pool
     pool.close()
 
@@ -248,7 +253,7 @@ def test_every_submission_says_where_its_time_went(graded):
 def test_a_submission_is_copied_whole_or_not_at_all(graded, tmp_path):
     course, _, _ = graded
     url = course.api().coursedir.db_url
-    source = classgrade.snapshot_gradebook(course, tmp_path / "copy.db")
+    source = snapshot_gradebook(course, tmp_path / "copy.db")
 
     def rows(path):
         db = sqlite3.connect(str(path))
@@ -264,7 +269,7 @@ def test_a_submission_is_copied_whole_or_not_at_all(graded, tmp_path):
 
     # every column comes across: the student's fields, flags and late penalty, manual scores and comments
     changed = tmp_path / "changed.db"
-    classgrade.snapshot_gradebook(course, changed)
+    snapshot_gradebook(course, changed)
     db = sqlite3.connect(str(changed))
     with db:
         db.execute("update student set first_name = 'Ada', last_name = 'L', email = 'ada@example.org', "

@@ -50,13 +50,17 @@ import pytest
 
 from browser_support import CHROMIUM, UI_TIMEOUT, ScreenshotSeries, chromium_browser, free_port
 from conftest import REPO
-from grader.classroom import (Classroom, as_instructor, home_of, processes_of, remove, run_as, setup, start, stop,
-                              user_environment, wait_until_up)
+from grader.authoring.solutions import instructor_solutions
+from grader.classroom.accounts import run_as, user_environment
+from grader.classroom.hub_process import start, stop, wait_until_up
+from grader.classroom.instructor import as_instructor
+from grader.classroom.settings import Classroom, home_of
+from grader.classroom.setup import remove, setup
 from grader.course import Course
 from grader.example_class import fill_in
 from grader.example_class.a1_numpy_basics import STUDENTS as EXAMPLE_STUDENTS
-from grader.pipeline import exercise_scores
-from grader.solutions import instructor_solutions
+from grader.outputs.results import exercise_scores
+from grader.processes import pids_of
 from nncourse.checks import PASS_MARK
 from student_env_support import course_code_problems, inspect_env
 from test_audiences import COURSE, defined_functions, graded_functions, python_files
@@ -291,7 +295,7 @@ def as_student(hub: Hub, student: str):
 def server_environment(user: str) -> tuple[str, dict]:
     """The command line and environment of ``user``'s single-user server process."""
     uid = pwd.getpwnam(user).pw_uid
-    for pid in processes_of(uid):
+    for pid in pids_of(uid):
         try:
             command = Path("/proc/%d/cmdline" % pid).read_bytes().split(b"\0")
             if any(part.endswith(b"jupyterhub-singleuser") for part in command):

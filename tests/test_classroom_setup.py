@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
-from grader.classroom import (Classroom, exposed_to_students, repository_warning, student_nbgrader_config)
-
+from grader.classroom.instructor import exposed_to_students, repository_warning
+from grader.classroom.settings import Classroom
+from grader.classroom.student_env import student_nbgrader_config
 
 def test_the_classroom_settings_round_trip(tmp_path):
     classroom = Classroom(state=tmp_path, instructor="alice", students=["bob", "carol"], course_id="nn-workbook",

@@ -6,7 +6,7 @@
 * release/index.ipynb lists every notebook with its week, what it teaches and its points (the points being the
   sum of its test cells'), each linked to its released notebook (tests/test_release.py checks it is fresh).
 * One notation for sums over examples, features and units: from 1 (``\\sum_{i=1}^{m}``), never from 0.
-* Setup cells are short: imports and settings, no helper definitions, no grading switch (nncourse.progress.
+* Setup cells are short: imports and settings, no helper definitions, no grading switch (nncourse.grading_run.
   grading() is the one place that knows whether a notebook is being graded).
 * Every statement of how long a cell takes says where it was measured (benchmarks/long_cells.py measures it).
 * Long trainings show progress: every ungraded cell that trains on the real data does it inside
@@ -21,8 +21,8 @@ import nbformat
 import pytest
 
 from conftest import REPO
-from grader.contents import (CONTENTS_ID, INDEX_NAME, ContentsError, anchor, contents_source, index_rows,
-                             with_anchors)
+from grader.authoring.assignment_index import INDEX_NAME, index_rows
+from grader.authoring.contents_line import CONTENTS_ID, ContentsError, anchor, contents_source, with_anchors
 from grader.course import Course
 
 COURSE = Course(REPO)

@@ -19,13 +19,15 @@ import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from grader.feedback import Grades, image_resolver, render_feedback
+from grader.outputs.feedback_page import Grades, render_feedback
+
 from grader.grading.compare import compare_record
 from grader.grading.structure import reconcile
 from grader.grading.verdict import judge, records_in
-from grader.report import CheckFailures, score_histogram
-from grader.safe_html import markdown_html, sanitize
-from grader.webguard import FormgradeExporter, InertOutputs
+from grader.outputs.formgrader import FormgradeExporter, InertOutputs
+from grader.outputs.images import image_resolver
+from grader.outputs.report import CheckFailures, score_histogram
+from grader.outputs.safe_html import markdown_html, sanitize
 from nncourse.record import FORMAT_VERSION, encode
 
 JS = "alert(document.cookie)"

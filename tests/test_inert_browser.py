@@ -13,7 +13,7 @@ Each payload, if it ran, would write a file into the course through ``/api/conte
 instructor's ``_xsrf`` token and change the page (its title, an attribute). A positive control runs
 the same payload code in the same page on purpose and sees both happen, so "no trace" means
 "did not run". Chromium is Debian's (/usr/bin/chromium), driven by Playwright; JupyterLab starts
-from the course root with the workbook's server extension (grader.webguard) enabled.
+from the course root with the workbook's server extension (grader.outputs.formgrader) enabled.
 
 Also read in the browser: a formula of the notebook, drawn as MathML (no MathJax, no network), in
 the formgrader and in the feedback; the class report's ranked checks and its links to feedback.
@@ -29,10 +29,12 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
 from browser_support import CHROMIUM, UI_TIMEOUT, chromium_page, running_lab
 from conftest import REPO, copy_course
-from grader import classgrade, pipeline
-from grader.example_class import PROFILES, fill_in, instructor_solutions
+from grader.authoring.release import build_keys, generate_release
+from grader.authoring.solutions import instructor_solutions
+from grader.example_class import PROFILES, fill_in
 from grader.grading.keys import is_graded_test
-from grader.report import write_class_report
+from grader.outputs.report import write_class_report
+from grader.run.classgrade import grade_class
 from grader.sandbox import probe
 
 pytestmark = [pytest.mark.slow,
@@ -89,8 +91,8 @@ def payload_outputs() -> list:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("inert") / "course")
-    pipeline.generate_release(course, [A1], log=lambda *_: None)
-    pipeline.build_keys(course, [A1], log=lambda *_: None)
+    generate_release(course, [A1], log=lambda *_: None)
+    build_keys(course, [A1], log=lambda *_: None)
     release = nbformat.read(str(course.root / "release" / A1 / (NB + ".ipynb")), as_version=4)
     solutions = instructor_solutions(course.root / "source" / A1 / (NB + ".ipynb"))
     notebooks = {s: fill_in(release, PROFILES[A1][s], solutions) for s in ("correct", "buggy")}
@@ -104,7 +106,7 @@ def course(tmp_path_factory):
         folder = course.folder("submitted") / student / A1
         folder.mkdir(parents=True)
         nbformat.write(nb, str(folder / (NB + ".ipynb")))
-    results = classgrade.grade_class(course, [A1], workers=2, log=lambda *_: None)
+    results = grade_class(course, [A1], workers=2, log=lambda *_: None)
     assert all(r.ok for r in results), [(r.student, r.reason) for r in results]
     write_class_report(course, results, course.folder("reports"))
 

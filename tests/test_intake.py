@@ -6,8 +6,8 @@ import zipfile
 import pytest
 
 from conftest import copy_course
-from grader import pipeline
-from grader.intake import FILENAME_PATTERN, intake
+from grader.authoring.release import generate_release
+from grader.intake.lms import FILENAME_PATTERN, intake
 
 A1 = "a1_numpy_basics"
 
@@ -15,7 +15,7 @@ A1 = "a1_numpy_basics"
 @pytest.fixture
 def course(tmp_path):
     course = copy_course(tmp_path / "course")
-    pipeline.generate_release(course, [A1], log=lambda *_: None)
+    generate_release(course, [A1], log=lambda *_: None)
     return course
 
 

@@ -28,12 +28,15 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from conftest import copy_course
-from grader import classgrade, pipeline
-from grader.__main__ import score_table
-from grader.example_class import PROFILES, fill_in, instructor_solutions
+from grader.authoring.release import build_keys, generate_release
+from grader.authoring.solutions import instructor_solutions
+from grader.example_class import PROFILES, fill_in
 from grader.example_class.model import Submission
 from grader.grading.keys import is_graded_test
-from grader.report import write_class_report
+from grader.outputs.report import write_class_report
+from grader.outputs.results import exercise_scores, write_exercise_csv
+from grader.outputs.score_table import score_table
+from grader.run.classgrade import grade_submissions
 from grader.sandbox import probe
 
 pytestmark = [pytest.mark.slow,
@@ -220,9 +223,9 @@ TAMPERING = {
 def graded(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("leaks") / "course")
     with open(course.root / "nbgrader_config.py", "a") as config:
-        config.write("\nc.Execute.timeout = 20\nc.Sandbox.submission_seconds = 300\n")
-    pipeline.generate_release(course, [A1], log=lambda *_: None)
-    pipeline.build_keys(course, [A1], log=lambda *_: None)
+        config.write("\nc.Execute.timeout = 20\nc.GraderLimits.submission_seconds = 300\n")
+    generate_release(course, [A1], log=lambda *_: None)
+    build_keys(course, [A1], log=lambda *_: None)
     release = nbformat.read(str(course.root / "release" / A1 / (NB + ".ipynb")), as_version=4)
     solutions = instructor_solutions(course.root / "source" / A1 / (NB + ".ipynb"))
     correct = fill_in(release, PROFILES[A1]["correct"], solutions)
@@ -244,14 +247,14 @@ def graded(tmp_path_factory):
     nbformat.write(correct, str(ghost / "concepts_quiz.ipynb"))
 
     todo = [(s, A1) for s in notebooks] + [("ghost", "a0_concepts_quiz")]
-    results = classgrade.grade_submissions(course, todo, workers=2, log=lambda *_: None)
-    csv_path = pipeline.write_exercise_csv(course, results, course.folder("reports") / "exercise_scores.csv")
+    results = grade_submissions(course, todo, workers=2, log=lambda *_: None)
+    csv_path = write_exercise_csv(course, results, course.folder("reports") / "exercise_scores.csv")
     report = write_class_report(course, results, course.folder("reports"))
     return course, {(r.student, r.assignment): r for r in results}, csv_path, report
 
 
 def scores(course, student):
-    return pipeline.exercise_scores(course, A1)[1].get(student)
+    return exercise_scores(course, A1)[1].get(student)
 
 
 # ---------------------------------------------------------------- what must not come back

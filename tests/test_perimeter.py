@@ -28,11 +28,15 @@ import nbformat
 import pytest
 
 from conftest import copy_course
-from grader import classgrade, pipeline
-from grader.__main__ import score_table
-from grader.example_class import PROFILES, fill_in, instructor_solutions
+from grader.authoring.release import build_keys, generate_release
+from grader.authoring.solutions import instructor_solutions
+from grader.example_class import PROFILES, fill_in
 from grader.example_class.model import Submission
-from grader.intake import intake
+from grader.intake.lms import intake
+from grader.outputs.results import exercise_scores, write_exercise_csv
+from grader.outputs.score_table import score_table
+from grader.run.classgrade import grade_class
+from grader.run.state import STATE_FILE
 from grader.sandbox import probe
 
 pytestmark = [pytest.mark.slow,
@@ -45,7 +49,7 @@ SECRET = "perimeter-secret-5d1c"
 MARK = "PERIMETER-MARK-9e2f"
 TS = "2026-11-20 10:00:00.000000 UTC"
 ROOT = os.geteuid() == 0
-OUTPUTS = {"autograded", "feedback", "gradebook.db", classgrade.STATE_FILE}
+OUTPUTS = {"autograded", "feedback", "gradebook.db", STATE_FILE}
 
 # hostile cells, each inserted after the setup cell of a notebook
 WRITES_EVERYWHERE = r'''
@@ -164,10 +168,10 @@ def _build_and_grade(base: Path, private_tmp: Path) -> dict:
     course = copy_course(base / "course")
     with open(course.root / "nbgrader_config.py", "a") as config:
         # the attacks report what they managed by printing: keep their outputs in autograded/ (never in feedback)
-        config.write("\nc.Execute.timeout = 10\nc.Sandbox.submission_seconds = 60\n"
+        config.write("\nc.Execute.timeout = 10\nc.GraderLimits.submission_seconds = 60\n"
                      "c.CompareWithKey.keep_student_outputs = True\n")
-    pipeline.generate_release(course, [A1], log=lambda *_: None)
-    pipeline.build_keys(course, [A1], log=lambda *_: None)
+    generate_release(course, [A1], log=lambda *_: None)
+    build_keys(course, [A1], log=lambda *_: None)
     source_nb = course.root / "source" / A1 / NB
     release = nbformat.read(str(course.root / "release" / A1 / NB), as_version=4)
     solutions = instructor_solutions(source_nb)
@@ -275,10 +279,10 @@ def _build_and_grade(base: Path, private_tmp: Path) -> dict:
     host_tmp_marks = _files_named(Path("/tmp"), MARK)
     lines: list[str] = []
     start = time.perf_counter()
-    results = classgrade.grade_class(course, [A1], workers=2, log=lines.append)
+    results = grade_class(course, [A1], workers=2, log=lines.append)
     grade_seconds = time.perf_counter() - start
     table = score_table(course, results)
-    exported = pipeline.write_exercise_csv(course, results, base / "exercise_scores.csv")
+    exported = write_exercise_csv(course, results, base / "exercise_scores.csv")
     with open(exported, newline="") as handle:
         rows = list(csv.DictReader(handle))
     print("\nperimeter class: intake %.1f s, grading %d submissions %.1f s"
@@ -290,12 +294,12 @@ def _build_and_grade(base: Path, private_tmp: Path) -> dict:
 
 
 def scores(course, student):
-    return pipeline.exercise_scores(course, A1)[1].get(student)
+    return exercise_scores(course, A1)[1].get(student)
 
 
 def expected(course, profile: str) -> dict:
     """The score of every graded cell for an example profile."""
-    return {cell: PROFILES[A1][profile].expected.get(cell, 0) for cell in pipeline.exercise_scores(course, A1)[0]}
+    return {cell: PROFILES[A1][profile].expected.get(cell, 0) for cell in exercise_scores(course, A1)[0]}
 
 
 # ------------------------------------------------------------------ the honest students
@@ -316,7 +320,8 @@ REFUSED = {
     "linked_folder": "submitted/linked_folder/a1_numpy_basics is a symbolic link",
     "linked_student": "submitted/linked_student is a symbolic link",
     "dangling_folder": "submitted/dangling_folder/a1_numpy_basics is a symbolic link",
-    "too_large": "numpy_basics.ipynb is too large: 200 MiB, more than the limit of 20 MiB (c.Sandbox.notebook_bytes)",
+    "too_large": "numpy_basics.ipynb is too large: 200 MiB, more than the limit of 20 MiB "
+                 "(c.GraderLimits.notebook_bytes)",
     "flood": "numpy_basics.ipynb is too large to grade: its cell 2 sent outputs beyond the limit, more than 64 MiB",
     "one_message": "numpy_basics.ipynb is too large to grade: its cell 2 sent a single message larger than the "
                    "limit, more than 64 MiB",

@@ -9,7 +9,7 @@ import pytest
 from pathlib import Path
 
 from conftest import REPO, selected
-from grader.contents import INDEX_NAME, index_notebook
+from grader.authoring.assignment_index import INDEX_NAME, index_notebook
 from grader.course import Course
 
 COURSE = Course(REPO)

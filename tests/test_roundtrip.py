@@ -7,15 +7,17 @@ import shutil
 import pytest
 
 from conftest import REPO, copy_course, selected
-from grader import classgrade, pipeline
+from grader.authoring.release import build_keys, generate_release
 from grader.course import Course
 from grader.example_class import PROFILES, write_class
+from grader.outputs.results import exercise_scores
+from grader.run.classgrade import autograde
 
 pytestmark = pytest.mark.slow
 
 
 def cell_scores(course, assignment, student):
-    _, scores, _ = pipeline.exercise_scores(course, assignment)
+    _, scores, _ = exercise_scores(course, assignment)
     return scores.get(student)
 
 
@@ -36,7 +38,7 @@ def test_example_student_gets_exactly_the_documented_scores(demo_run, assignment
 def test_demo_prints_the_table_and_names_broken_submissions(demo_run, assignment):
     course, done = demo_run
     table = done.stdout.split("Scores for %s" % assignment, 1)[1].split("\n\n", 1)[0]
-    _, _, maxima = pipeline.exercise_scores(course, assignment)
+    _, _, maxima = exercise_scores(course, assignment)
     for student, profile in PROFILES[assignment].items():
         total = sum(profile.expected.values())
         line = next(l for l in table.splitlines() if l.startswith(student + " "))
@@ -74,8 +76,8 @@ def test_demo_exports_grades_and_feedback_without_hidden_tests(demo_run):
 def course(tmp_path_factory):
     """A course copy with release/, gradebook and keys ready, for tests that change things."""
     course = copy_course(tmp_path_factory.mktemp("grading") / "course")
-    pipeline.generate_release(course, log=lambda *_: None)
-    pipeline.build_keys(course, selected(course.assignments), log=lambda *_: None)
+    generate_release(course, log=lambda *_: None)
+    build_keys(course, selected(course.assignments), log=lambda *_: None)
     return course
 
 
@@ -91,8 +93,8 @@ def test_the_instructor_solution_scores_full_marks(course, assignment):
     folder = course.folder("submitted") / "instructor" / assignment
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(course.root / "source" / assignment, folder)
-    assert classgrade.autograde(course, "instructor", assignment).ok
-    _, scores, maxima = pipeline.exercise_scores(course, assignment)
+    assert autograde(course, "instructor", assignment).ok
+    _, scores, maxima = exercise_scores(course, assignment)
     assert scores["instructor"] == maxima
 
 
@@ -100,10 +102,10 @@ def test_a_failed_regrade_never_shows_earlier_scores(course):
     if "a1_numpy_basics" not in selected(course.assignments):
         pytest.skip("works on assignment 1, which NNCOURSE_ONLY leaves out")
     write_class(course)
-    assert classgrade.autograde(course, "correct", "a1_numpy_basics").ok
+    assert autograde(course, "correct", "a1_numpy_basics").ok
     assert sum(cell_scores(course, "a1_numpy_basics", "correct").values()) == 80
     submit(course, "correct", "a1_numpy_basics", "truncated {")
-    result = classgrade.autograde(course, "correct", "a1_numpy_basics")
+    result = autograde(course, "correct", "a1_numpy_basics")
     assert not result.ok and "not valid notebook JSON" in result.reason
     assert cell_scores(course, "a1_numpy_basics", "correct") is None
     assert not (course.folder("autograded") / "correct" / "a1_numpy_basics").exists()
@@ -119,12 +121,12 @@ def test_a_stale_or_missing_key_stops_grading_with_a_clear_reason(course):
         key = json.loads(good)
         key["cells"]["softmax_test"]["fingerprint"] = "0" * 64
         path.write_text(json.dumps(key))
-        result = classgrade.autograde(course, "correct", "a1_numpy_basics")
+        result = autograde(course, "correct", "a1_numpy_basics")
         assert not result.ok and "does not match test cell 'softmax_test'" in result.reason
         assert cell_scores(course, "a1_numpy_basics", "correct") is None
         path.unlink()
-        result = classgrade.autograde(course, "correct", "a1_numpy_basics")
+        result = autograde(course, "correct", "a1_numpy_basics")
         assert not result.ok and "no answer key for a1_numpy_basics/numpy_basics" in result.reason
     finally:
         path.write_text(good)
-    assert classgrade.autograde(course, "correct", "a1_numpy_basics").ok
+    assert autograde(course, "correct", "a1_numpy_basics").ok

@@ -15,8 +15,8 @@ import zipfile
 
 import pytest
 
-from grader.exchange import _name_problem
-from grader.intake import Download, IntakeReport, timestamp_problem
+from grader.intake.exchange import name_problem
+from grader.intake.lms import Download, IntakeReport, timestamp_problem
 from grader.safefiles import Policy, Refused, copy_tree, hash_tree, read_bytes
 
 SECRET = b"the instructor's secret"
@@ -140,7 +140,7 @@ def test_timestamps_must_be_ascii_digits_of_a_real_past_date(stamp, problem):
     ("ada+a1+2099-12-31 23:59:59.000000 UTC+xyz", "in the future"),
 ])
 def test_exchange_folder_names_are_checked(name, problem):
-    found = _name_problem(name)
+    found = name_problem(name)
     assert (found is None) if problem is None else (problem in found)
 
 
@@ -213,7 +213,7 @@ def test_a_submission_keeps_nbgraders_files_and_is_silent_about_what_the_assignm
     import shutil
 
     from conftest import copy_course
-    from grader.classgrade import take_submission
+    from grader.run.submission import take_submission
 
     course = copy_course(tmp_path / "course")
     folder = course.folder("submitted") / "ann" / "a1_numpy_basics"

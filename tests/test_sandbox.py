@@ -16,11 +16,16 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from conftest import copy_course
-from grader import classgrade, pipeline
-from grader.example_class import PROFILES, fill_in, instructor_solutions
+import grader
+from grader.authoring.release import build_keys, generate_release
+from grader.authoring.solutions import instructor_solutions
+from grader.errors import JobFailed
+from grader.example_class import PROFILES, fill_in
 from grader.example_class.a1_numpy_basics import SIGMOID_SIGN_ERROR
 from grader.example_class.model import CHEAT_ALLCLOSE, CHEAT_INPUT_TRANSFORMER
 from grader.example_class.model import Submission
+from grader.outputs.results import exercise_scores
+from grader.run.classgrade import grade_class
 from grader.sandbox import probe
 
 pytestmark = [pytest.mark.slow,
@@ -29,7 +34,7 @@ pytestmark = [pytest.mark.slow,
 
 A1 = "a1_numpy_basics"
 SECRET = "grader-secret-7f3a9"
-OUTER_LIMIT = 90   # c.Sandbox.submission_seconds of the hostile class
+OUTER_LIMIT = 90   # c.GraderLimits.submission_seconds of the hostile class
 WRONG_SIGMOID = {"sigmoid": SIGMOID_SIGN_ERROR}
 
 
@@ -75,7 +80,7 @@ except OSError as exc:
     results["symlink"] = "blocked: " + type(exc).__name__
 print("WRITER", results)
 ''' % (root + "/source/%s/pwned.txt" % A1, root + "/pwned.txt",
-       os.path.dirname(pipeline.__file__) + "/pwned.py", root + "/gradebook.db"), {}),
+       os.path.dirname(grader.__file__) + "/pwned.py", root + "/gradebook.db"), {}),
         "network": (r'''
 import socket
 try:
@@ -156,10 +161,10 @@ def hostile_class(tmp_path_factory):
         # the attacks report what they could do by printing it: keep what they print (the grader drops it
         # from autograded notebooks by default). The limits leave an honest cell room on a busy machine
         # (the resource attack's cell forks hundreds of processes): nbgrader's 30 s per cell, 90 s in all.
-        config.write("\nc.Execute.timeout = 30\nc.Sandbox.submission_seconds = %d\n"
+        config.write("\nc.Execute.timeout = 30\nc.GraderLimits.submission_seconds = %d\n"
                      "c.CompareWithKey.keep_student_outputs = True\n" % OUTER_LIMIT)
-    pipeline.generate_release(course, [A1], log=lambda *_: None)
-    pipeline.build_keys(course, [A1], log=lambda *_: None)
+    generate_release(course, [A1], log=lambda *_: None)
+    build_keys(course, [A1], log=lambda *_: None)
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -202,7 +207,7 @@ def hostile_class(tmp_path_factory):
     gradebook_size = (course.root / "gradebook.db").stat().st_size
     os.environ["NNCOURSE_SECRET_PROBE"] = SECRET
     try:
-        results = {r.student: r for r in classgrade.grade_class(course, [A1], workers=2, log=lambda *_: None)}
+        results = {r.student: r for r in grade_class(course, [A1], workers=2, log=lambda *_: None)}
     finally:
         del os.environ["NNCOURSE_SECRET_PROBE"]
         stop.set()
@@ -219,7 +224,7 @@ def outputs_of(course, student):
 
 
 def scores(course, student):
-    return pipeline.exercise_scores(course, A1)[1].get(student)
+    return exercise_scores(course, A1)[1].get(student)
 
 
 def test_the_honest_student_is_graded_in_full(hostile_class):
@@ -245,7 +250,7 @@ def test_student_code_cannot_write_outside_its_copy_or_plant_symlinks(hostile_cl
     assert "WROTE" not in line and "PLANTED" not in line, line
     assert not (course.root / "pwned.txt").exists()
     assert not (course.root / "source" / A1 / "pwned.txt").exists()
-    assert not (os.path.exists(os.path.join(os.path.dirname(pipeline.__file__), "pwned.py")))
+    assert not (os.path.exists(os.path.join(os.path.dirname(grader.__file__), "pwned.py")))
     assert {p: p.stat().st_mtime for p in (course.root / "source").rglob("*")} == before
     for folder in (course.folder("autograded"), course.folder("submitted")):
         assert not [p for p in folder.rglob("*") if p.is_symlink()]
@@ -319,24 +324,24 @@ def test_without_bubblewrap_grading_refuses_unless_allowed(tmp_path, monkeypatch
     course = copy_course(tmp_path / "course")
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write("\nc.Sandbox.bwrap = '/nonexistent/bwrap'\n")
-    pipeline.generate_release(course, [A1], log=lambda *_: None)
-    with pytest.raises(pipeline.JobFailed, match="apt-get install bubblewrap"):
-        pipeline.build_keys(course, [A1], log=lambda *_: None)
+    generate_release(course, [A1], log=lambda *_: None)
+    with pytest.raises(JobFailed, match="apt-get install bubblewrap"):
+        build_keys(course, [A1], log=lambda *_: None)
     monkeypatch.setenv("NNCOURSE_ALLOW_UNSANDBOXED", "1")
-    pipeline.build_keys(course, [A1], log=lambda *_: None)
+    build_keys(course, [A1], log=lambda *_: None)
     folder = course.folder("submitted") / "correct" / A1
     folder.mkdir(parents=True)
     release = nbformat.read(str(course.root / "release" / A1 / "numpy_basics.ipynb"), as_version=4)
     solutions = instructor_solutions(course.root / "source" / A1 / "numpy_basics.ipynb")
     nbformat.write(fill_in(release, PROFILES[A1]["correct"], solutions), str(folder / "numpy_basics.ipynb"))
     monkeypatch.delenv("NNCOURSE_ALLOW_UNSANDBOXED")
-    with pytest.raises(pipeline.JobFailed, match="refuses to run student code without its sandbox"):
-        classgrade.grade_class(course, [A1], log=lambda *_: None)
+    with pytest.raises(JobFailed, match="refuses to run student code without its sandbox"):
+        grade_class(course, [A1], log=lambda *_: None)
     monkeypatch.setenv("NNCOURSE_ALLOW_UNSANDBOXED", "1")
     lines = []
-    (result,) = classgrade.grade_class(course, [A1], log=lines.append)
+    (result,) = grade_class(course, [A1], log=lines.append)
     assert result.ok and "UNSANDBOXED" in result.unsandboxed and "WARNING" in lines[0]
-    from grader.__main__ import score_table
+    from grader.outputs.score_table import score_table
     assert "graded WITHOUT the sandbox" in score_table(course, [result])
     html = (course.folder("feedback") / "correct" / A1 / "numpy_basics.html").read_text()
     assert "UNSANDBOXED" in html

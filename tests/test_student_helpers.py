@@ -1,5 +1,5 @@
-"""The student runtime's helpers for the notebooks' long cells, pictures and data (nncourse.progress,
-nncourse.pictures, nncourse.datasets.try_load_catvnoncat), used the way the notebooks use them.
+"""The student runtime's helpers for the notebooks' long cells, pictures and data (nncourse.grading_run,
+nncourse.progress, nncourse.pictures, nncourse.datasets.try_load_catvnoncat), used the way the notebooks use them.
 
 * grading() is what nbgrader's NBGRADER_EXECUTION says; while grading, the progress bars show nothing and
   change nothing (the printed costs still reach the notebook).
@@ -20,7 +20,7 @@ import sys
 import numpy as np
 import pytest
 
-from nncourse import pictures, progress
+from nncourse import grading_run, pictures, progress
 from nncourse.datasets import try_load_catvnoncat
 from nncourse.pictures import PictureError, load_your_picture, picture_to_classify
 
@@ -49,11 +49,11 @@ class _Captured:
 
 def test_grading_is_what_nbgrader_says(monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    assert progress.grading() is False
+    assert grading_run.grading() is False
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert progress.grading() is True
+    assert grading_run.grading() is True
     monkeypatch.setenv("NBGRADER_EXECUTION", "")
-    assert progress.grading() is False
+    assert grading_run.grading() is False
 
 
 def test_training_progress_passes_every_line_through_and_ends_full(monkeypatch):

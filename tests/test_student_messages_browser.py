@@ -19,7 +19,8 @@ import pytest
 from browser_support import (CHROMIUM, UI_TIMEOUT, VALIDATE_TIMEOUT, chromium_page, code_cell, released_copy, run_cell,
                              running_lab, type_answer, wait_for_idle_kernel)
 from conftest import REPO
-from grader.example_class import PROFILES, fill_in, instructor_solutions
+from grader.authoring.solutions import instructor_solutions
+from grader.example_class import PROFILES, fill_in
 from nncourse import labconfig
 
 pytestmark = [pytest.mark.slow,

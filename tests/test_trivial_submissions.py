@@ -20,9 +20,12 @@ import pytest
 
 from catalogue import CATALOGUE
 from conftest import copy_course, selected
-from grader import classgrade, pipeline
-from grader.example_class import fill_in, instructor_solutions
+from grader.authoring.release import build_keys, generate_release
+from grader.authoring.solutions import instructor_solutions
+from grader.example_class import fill_in
 from grader.example_class.model import SOLUTION, Submission
+from grader.outputs.results import exercise_scores
+from grader.run.classgrade import grade_class
 from grader.sandbox import probe
 from trivial_answers import LEAK_MARK, trivial_submissions
 
@@ -47,8 +50,8 @@ def graded(tmp_path_factory):
     if not ASSIGNMENTS:
         pytest.skip("NNCOURSE_ONLY leaves out every assignment with graded functions")
     course = copy_course(tmp_path_factory.mktemp("trivial") / "course")
-    pipeline.generate_release(course, ASSIGNMENTS, log=lambda *_: None)
-    pipeline.build_keys(course, ASSIGNMENTS, log=lambda *_: None)
+    generate_release(course, ASSIGNMENTS, log=lambda *_: None)
+    build_keys(course, ASSIGNMENTS, log=lambda *_: None)
     for assignment in ASSIGNMENTS:
         (notebook,) = course.source_notebooks(assignment)
         release = nbformat.read(str(course.folder("release") / assignment / notebook.name), as_version=4)
@@ -58,7 +61,7 @@ def graded(tmp_path_factory):
             folder = course.folder("submitted") / student / assignment
             folder.mkdir(parents=True, exist_ok=True)
             nbformat.write(fill_in(release, submission, solutions), str(folder / notebook.name))
-    results = classgrade.grade_class(course, ASSIGNMENTS, workers=2, log=lambda *_: None)
+    results = grade_class(course, ASSIGNMENTS, workers=2, log=lambda *_: None)
     failed = [r for r in results if not r.ok]
     assert not failed, failed
     return course
@@ -66,7 +69,7 @@ def graded(tmp_path_factory):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_constant_and_always_raising_functions_earn_nothing(graded, assignment):
-    _, scores, _ = pipeline.exercise_scores(graded, assignment)
+    _, scores, _ = exercise_scores(graded, assignment)
     for student in ("constant", "raising"):
         assert scores[student] == {cell: 0 for cell in scores[student]}, (student, scores[student])
 
@@ -86,11 +89,11 @@ def test_what_an_exception_said_is_in_no_verdict(graded, assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_bug_in_every_function_costs_points_in_every_cell(graded, assignment):
-    _, scores, maxima = pipeline.exercise_scores(graded, assignment)
+    _, scores, maxima = exercise_scores(graded, assignment)
     assert all(scores["bugs"][cell] < maxima[cell] for cell in maxima), scores["bugs"]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_correct_answers_written_another_way_get_full_marks(graded, assignment):
-    _, scores, maxima = pipeline.exercise_scores(graded, assignment)
+    _, scores, maxima = exercise_scores(graded, assignment)
     assert scores["variants"] == maxima

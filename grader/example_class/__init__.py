@@ -15,20 +15,23 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+import re
 import shutil
 
 import nbformat
 from nbformat.v4 import new_code_cell
 
+from ..authoring.solutions import instructor_solutions
 from ..course import Course
-from ..solutions import instructor_solutions  # noqa: F401 (tests and benchmarks import it from here)
 from .model import SOLUTION, Submission
 
 
 def _discover() -> dict[str, dict[str, Submission]]:
-    """Each module of this package named after an assignment holds that assignment's STUDENTS."""
+    """Each module of this package named after an assignment (``a<N>_...``) holds that assignment's STUDENTS."""
     profiles = {}
     for info in pkgutil.iter_modules(__path__):
+        if not re.match(r"a\d+_", info.name):
+            continue   # model.py, synthetic.py
         module = importlib.import_module("%s.%s" % (__name__, info.name))
         if hasattr(module, "STUDENTS"):
             profiles[info.name] = module.STUDENTS

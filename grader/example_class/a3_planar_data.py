@@ -25,22 +25,32 @@ def _all(score: float) -> dict:
 
 
 # -- plausible bugs ----------------------------------------------------------------
-# Three classic slips in one backward pass: tanh' taken at Z1 instead of from A1, db1 summed
-# over the examples' axis the wrong way (axis=0, a (1, m) row), db2 without keepdims (shape (1,)).
-# dW2 is still right; dW1 and db1 (tanh'), db1 (axis) and db2 (keepdims) are wrong.
-BACKWARD_THREE_BUGS = '''
+_BACKWARD = """
 def backward_propagation(parameters, cache, X, Y):
     m = X.shape[1]
     W2 = parameters["W2"]
     Z1, A1, A2 = cache["Z1"], cache["A1"], cache["A2"]
     dZ2 = A2 - Y
     dW2 = np.dot(dZ2, A1.T) / m
-    db2 = np.sum(dZ2, axis=1) / m
-    dZ1 = np.dot(W2.T, dZ2) * (1 - Z1 ** 2)
-    dW1 = np.dot(dZ1, X.T) / m
-    db1 = np.sum(dZ1, axis=0, keepdims=True) / m
-    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
-'''
+    db2 = {db2}
+    dZ1 = np.dot(W2.T, dZ2) * {tanh_prime}
+    dW1 = {dW1}
+    db1 = {db1}
+    return {{"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}}
+"""
+
+
+def backward_variant(db2: str = "np.sum(dZ2, axis=1, keepdims=True) / m", tanh_prime: str = "(1 - A1 ** 2)",
+                     dW1: str = "np.dot(dZ1, X.T) / m", db1: str = "np.sum(dZ1, axis=1, keepdims=True) / m") -> str:
+    """backward_propagation as the notebook's solution writes it, right except for the parts given."""
+    return _BACKWARD.format(db2=db2, tanh_prime=tanh_prime, dW1=dW1, db1=db1)
+
+
+# Three classic slips in one backward pass: tanh' taken at Z1 instead of from A1, db1 summed
+# over the examples' axis the wrong way (axis=0, a (1, m) row), db2 without keepdims (shape (1,)).
+# dW2 is still right; dW1 and db1 (tanh'), db1 (axis) and db2 (keepdims) are wrong.
+BACKWARD_THREE_BUGS = backward_variant(db2="np.sum(dZ2, axis=1) / m", tanh_prime="(1 - Z1 ** 2)",
+                                       db1="np.sum(dZ1, axis=0, keepdims=True) / m")
 UPDATE_IGNORES_LEARNING_RATE = '''
 def update_parameters(parameters, grads, learning_rate=1.2):
     return {name: parameters[name] - 1.2 * grads["d" + name] for name in ("W1", "b1", "W2", "b2")}

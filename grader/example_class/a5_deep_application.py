@@ -18,64 +18,64 @@ def _all(score: float) -> dict:
 
 
 # -- plausible bugs ----------------------------------------------------------------
-# The activations the wrong way round: sigmoid in the hidden layer, ReLU at the output.
-TWO_LAYER_SWAPPED_ACTIVATIONS = '''
+_TWO_LAYER = """
 def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
     costs = []
     (n_x, n_h, n_y) = layers_dims
     parameters = initialize_parameters(n_x, n_h, n_y)
     for i in range(num_iterations):
-        A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "sigmoid")
-        A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "relu")
+        A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "{hidden}")
+        A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "{output}")
         cost = compute_cost(A2, Y)
         dA2 = - (np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))
-        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "relu")
-        dA0, dW1, db1 = linear_activation_backward(dA1, cache1, "sigmoid")
-        grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
-        parameters = update_parameters(parameters, grads, learning_rate)
-        if print_cost and (i % 100 == 0 or i == num_iterations - 1):
-            print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
+        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "{output}")
+        dA0, dW1, db1 = linear_activation_backward(dA1, cache1, "{hidden}")
+        grads = {{"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}}
+        {update}
+        if {when}:
+            print("Cost after iteration {{}}: {{}}".format(i, np.squeeze(cost)))
         if i % 100 == 0:
             costs.append(cost)
     return parameters, costs
-'''
-# update_parameters returns a new dict; this loop throws it away, so the network never changes.
-TWO_LAYER_UPDATE_DISCARDED = '''
-def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
-    costs = []
-    (n_x, n_h, n_y) = layers_dims
-    parameters = initialize_parameters(n_x, n_h, n_y)
-    for i in range(num_iterations):
-        A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
-        A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
-        cost = compute_cost(A2, Y)
-        dA2 = - (np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))
-        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
-        dA0, dW1, db1 = linear_activation_backward(dA1, cache1, "relu")
-        grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
-        update_parameters(parameters, grads, learning_rate)
-        if print_cost and (i % 100 == 0 or i == num_iterations - 1):
-            print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
-        if i % 100 == 0:
-            costs.append(cost)
-    return parameters, costs
-'''
-# The learning rate of the notebook written in, whatever the caller asks for.
-L_LAYER_FIXED_LEARNING_RATE = '''
+"""
+_L_LAYER = """
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
     costs = []
     parameters = initialize_parameters_deep(layers_dims)
     for i in range(num_iterations):
+        {init}
         AL, caches = L_model_forward(X, parameters)
         cost = compute_cost(AL, Y)
         grads = L_model_backward(AL, Y, caches)
-        parameters = update_parameters(parameters, grads, 0.0075)
-        if print_cost and (i % 100 == 0 or i == num_iterations - 1):
-            print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
-        if i % 100 == 0:
+        parameters = update_parameters(parameters, grads, {rate})
+        if {when}:
+            print("Cost after iteration {{}}: {{}}".format(i, np.squeeze(cost)))
+        if {keep}:
             costs.append(cost)
     return parameters, costs
-'''
+"""
+_PRINT_RULE = "print_cost and (i % 100 == 0 or i == num_iterations - 1)"
+
+
+def two_layer_variant(hidden: str = "relu", output: str = "sigmoid",
+                      update: str = "parameters = update_parameters(parameters, grads, learning_rate)",
+                      when: str = _PRINT_RULE) -> str:
+    """two_layer_model as the notebook's solution writes it, with one part changed (each default is right)."""
+    return _TWO_LAYER.format(hidden=hidden, output=output, update=update, when=when)
+
+
+def l_layer_variant(init: str = "", rate: str = "learning_rate", when: str = _PRINT_RULE,
+                    keep: str = "i % 100 == 0") -> str:
+    """L_layer_model as the notebook's solution writes it, with one part changed (each default is right)."""
+    return _L_LAYER.format(init=init, rate=rate, when=when, keep=keep)
+
+
+# The activations the wrong way round: sigmoid in the hidden layer, ReLU at the output.
+TWO_LAYER_SWAPPED_ACTIVATIONS = two_layer_variant(hidden="sigmoid", output="relu")
+# update_parameters returns a new dict; this loop throws it away, so the network never changes.
+TWO_LAYER_UPDATE_DISCARDED = two_layer_variant(update="update_parameters(parameters, grads, learning_rate)")
+# The learning rate of the notebook written in, whatever the caller asks for.
+L_LAYER_FIXED_LEARNING_RATE = l_layer_variant(rate="0.0075")
 
 STUDENTS = {
     **correct_and_untouched(solved(*EXERCISES), _all(10), "both models written"),

@@ -29,9 +29,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Unicode
 
 from nncourse.record import RECORD_MIME
-from ..phases import phase
+from ..timing import phase
 from .keys import StaleKeyError, fingerprint, is_graded_test, load_key
-from .structure import META, is_restored
+from .metadata import META, is_restored
 from .verdict import CellVerdict, judge, records_in
 
 RESTORED = "the cell was missing from the submission (it was put back, and scores 0 here)"

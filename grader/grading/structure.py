@@ -39,8 +39,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-#: Where the grader keeps what it knows about a graded notebook (never the student).
-META = "nncourse"
+from .metadata import META
+
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 _FLAGS = ("grade", "solution", "locked", "task", "points")
 
@@ -179,19 +179,6 @@ def _put_back_missing(nb, instructor: dict, order: list[str], seen: set[str], ou
             out.notes.append("The %s %s was deleted: it was put back." % (_role(info), _label(grade_id)))
 
 
-def structure_notes(nb) -> list[str]:
-    """The notes :func:`reconcile` left in a (graded) notebook."""
-    meta = nb.metadata.get(META, {})
-    notes = meta.get("structure_notes", []) if isinstance(meta, dict) else []
-    return [str(n) for n in notes] if isinstance(notes, list) else []
-
-
-def is_restored(cell) -> bool:
-    """Whether the grader put this cell back (the student had deleted it)."""
-    meta = cell.metadata.get(META)
-    return isinstance(meta, dict) and meta.get("restored") is True
-
-
 def instructor_notebook(coursedir, assignment: str, notebook: str):
     """The instructor's notebook (source/) of a graded notebook."""
     path = os.path.join(coursedir.format_path(coursedir.source_directory, ".", assignment),
@@ -223,20 +210,3 @@ class RestoreStructure(NbGraderPreprocessor):
         if os.path.isfile(submitted):
             nb.metadata.setdefault(META, {})["submitted_sha256"] = file_sha256(submitted)
         return nb, resources
-
-
-def submission_notes(folder) -> list[str]:
-    """The structure notes of every graded notebook in an autograded submission folder (each
-    prefixed with its notebook's name when the assignment has several)."""
-    from pathlib import Path
-
-    paths = sorted(Path(folder).glob("*.ipynb"))
-    notes = []
-    for path in paths:
-        try:
-            nb = nbformat.read(str(path), as_version=4)
-        except Exception:  # an unreadable autograded notebook has no notes to give
-            continue
-        prefix = "%s: " % path.stem if len(paths) > 1 else ""
-        notes += [prefix + note for note in structure_notes(nb)]
-    return notes

@@ -31,6 +31,8 @@ import sys
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import Configurable
 
+from ..limits import refuse_renamed
+
 
 class SandboxUnavailable(RuntimeError):
     """Autograding refuses to run student code without the sandbox (unless allowed)."""
@@ -54,19 +56,17 @@ class Sandbox(Configurable):
     open_files = Integer(1024, help="Open files per process (RLIMIT_NOFILE)").tag(config=True)
     tmp_bytes = Integer(128 << 20, help="Size of the private /tmp").tag(config=True)
     home_bytes = Integer(512 << 20, help="Size of the private home, which holds the working copy").tag(config=True)
-    submission_seconds = Integer(
-        600, help="Outer time limit of one submission's whole autograde; past it the submission is "
-                  "reported as failed").tag(config=True)
-    notebook_bytes = Integer(
-        20 << 20, help="Largest notebook the grader reads (intake, collect, grading); a larger one is "
-                       "reported as too large and not graded").tag(config=True)
     output_bytes = Integer(
         64 << 20, help="Most output the grader accepts from one notebook's execution (and the largest "
                        "single message from its kernel); past it the notebook is reported as too large"
     ).tag(config=True)
-    grader_memory_bytes = Integer(
-        4 << 30, help="Address-space limit (RLIMIT_AS) of the process that grades one submission "
-                      "(nbgrader, outside the sandbox)").tag(config=True)
+
+    def __init__(self, **kwargs):
+        # the grader's own limits moved to c.GraderLimits: refused before traitlets warns of an unknown setting
+        # (and suggests a wrong one)
+        refuse_renamed(kwargs.get("config") or getattr(kwargs.get("parent"), "config", None))
+        super().__init__(**kwargs)
+        refuse_renamed(self.config)
 
     @property
     def unsandboxed_allowed(self) -> bool:

@@ -39,8 +39,8 @@ from jupyter_core.utils import run_sync
 from nbgrader.preprocessors import Execute
 from traitlets import CaselessStrEnum, Enum, Unicode
 
-from ..phases import phase
 from ..safefiles import size_text
+from ..timing import phase
 from . import Sandbox, check, exposed_paths
 
 SANDBOX_KERNEL = "nncourse-sandbox"

@@ -14,15 +14,14 @@ grader process keeps the sandbox's secrets-free environment company.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import resource
 import shutil
-import signal
 import sys
 from pathlib import Path
 
+from ..processes import die_with_parent, pids_of
 from .seccomp import filter_program
 
 HOME = "/home/student"
@@ -56,26 +55,11 @@ def bwrap_prefix(uid: int, bwrap: str = "bwrap") -> list[str]:
                      "--proc", "/proc", "--dev", "/dev"]
 
 
-def _processes_of(uid: int) -> int:
-    count = 0
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                with open("/proc/%s/status" % pid) as status:
-                    for line in status:
-                        if line.startswith("Uid:"):
-                            count += int(line.split()[1]) == uid
-                            break
-            except OSError:
-                pass
-    return count
-
-
 def set_limits(settings: dict, uid: int) -> None:
     """Resource limits, inherited by everything the sandbox starts."""
     processes = settings["processes"]
     if os.geteuid() != 0:   # the count is per real uid: leave room for the user's own processes
-        processes += _processes_of(uid)
+        processes += len(pids_of(uid))
     for limit, value in ((resource.RLIMIT_AS, settings["memory_bytes"]),
                          (resource.RLIMIT_NPROC, processes),
                          (resource.RLIMIT_CPU, settings["cpu_seconds"]),
@@ -184,11 +168,6 @@ def sandbox_command(settings: dict, connection_file: str, kernel_args: list[str]
     return args + ["--", "/bin/sh", "-c", copy_then_run, "sh"] + kernel
 
 
-def _die_with_parent() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: kept across exec
-
-
 def main(argv: list[str]) -> None:
     settings = json.loads(os.environ["NNCOURSE_SANDBOX"])
     if argv[:1] != ["-f"] or len(argv) < 2:
@@ -198,7 +177,7 @@ def main(argv: list[str]) -> None:
     if not settings["sandboxed"]:
         # Allowed by the instructor: no namespaces, but still the limits and death with the grader.
         set_limits(settings, uid)
-        _die_with_parent()
+        die_with_parent()
         env = dict(FIXED_ENV, HOME=os.environ.get("HOME", "/tmp"), PATH=os.environ.get("PATH", ""))
         env.update({k: os.environ[k] for k in PASSED_THROUGH if k in os.environ})
         python = settings["python"]

@@ -7,7 +7,8 @@ What the released notebooks import, and nothing else:
 * ``nncourse.datasets`` and ``nncourse.digits``: the data sets, downloaded or read with checked hashes;
 * ``nncourse.pictures`` and ``nncourse.plotting``: pictures, cost curves and broadcasting diagrams, and
   "try your own picture" with messages that say what to fix;
-* ``nncourse.progress``: whether the notebook is being graded, and progress bars for long loops and trainings;
+* ``nncourse.grading_run``: whether the notebook is being graded;
+* ``nncourse.progress``: progress bars for long loops and trainings;
 * ``nncourse.quiz``: the concept quizzes' format checks and what their hidden tests record (no answer).
 
 No function that an assignment grades is defined here. Helpers that one assignment hands out (the

@@ -315,7 +315,7 @@ def try_load_catvnoncat(data_dir: str | os.PathLike | None = None):
     * when the files cannot be had (offline, a wrong file, ...): the printed message names the file,
       the problem and what to do, and the cells that need the data then say "skipped".
     """
-    from .progress import grading
+    from .grading_run import grading
 
     if grading():
         print("Grading run: the data set is not loaded (the graded checks bring their own inputs).")

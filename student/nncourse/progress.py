@@ -1,8 +1,5 @@
-"""Progress bars for the notebooks' long loops, and the switch that tells a grading run apart.
+"""Progress bars for the notebooks' long loops and trainings.
 
-* :func:`grading` is True while nbgrader runs a notebook to grade it (and to build its answer key):
-  long trainings, data downloads and their pictures are skipped then, since the graded checks bring
-  their own small inputs.
 * :func:`progress` wraps a loop of the notebook (``for n_h in progress(hidden_sizes, "hidden sizes"):``)
   in a progress bar.
 * :func:`training_progress` shows the progress of a training function that prints its cost every so
@@ -13,32 +10,23 @@
           parameters, costs = two_layer_model(X, Y, layers_dims, num_iterations=2500, print_cost=True)
 
 The bars are tqdm's: a widget in JupyterLab (tqdm.auto picks it when ipywidgets is installed), a text bar
-in a terminal. While grading they are switched off, and nothing is shown.
+in a terminal. While grading (:func:`nncourse.grading_run.grading`) they are switched off, and nothing is
+shown.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from contextlib import contextmanager
 from typing import Iterable, Iterator, TextIO
 
-__all__ = ["grading", "progress", "training_progress"]
+from .grading_run import grading
 
-GRADING_VARIABLE = "NBGRADER_EXECUTION"
+__all__ = ["progress", "training_progress"]
 
 #: A printed line that reports an iteration, and (optionally) its cost: "Cost after iteration 100: 0.58".
 _ITERATION_LINE = re.compile(r"iteration\s+(\d+)\s*:?\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)?")
-
-
-def grading() -> bool:
-    """True while nbgrader executes the notebook to grade it or to build its answer key.
-
-    nbgrader sets the environment variable NBGRADER_EXECUTION for that run; a student's own run (in
-    JupyterLab, or "Restart Kernel and Run All Cells") never has it.
-    """
-    return bool(os.environ.get(GRADING_VARIABLE))
 
 
 def _bar(total: int | None, desc: str | None, unit: str, iterable=None):

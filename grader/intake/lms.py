@@ -27,7 +27,7 @@ Only the LMS writes that prefix, so it is the one thing in a download that a stu
   refused without being opened (grader.safefiles).
 
 **Checks.** A timestamp must be 14 ASCII digits forming a real date, not in the future (a bad one
-rejects that file only). A notebook may be at most c.Sandbox.notebook_bytes (20 MiB). An archive is
+rejects that file only). A notebook may be at most c.GraderLimits.notebook_bytes (20 MiB). An archive is
 checked before anything is extracted, from its directory: at most :data:`MAX_MEMBERS` members,
 :data:`MAX_TOTAL_BYTES` uncompressed in all, no member over its size limit, no member compressed
 more than :data:`MAX_RATIO` times, no absolute or ``..`` paths, no link members; an archive that
@@ -54,11 +54,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from .course import Course
-from .pipeline import JobFailed, _last_line
-from .safefiles import (FILE_BYTES, TREE_BYTES, Policy, Refused, describe, open_file, read_limited,
+from ..course import Course
+from ..errors import JobFailed
+from ..limits import GraderLimits
+from ..nbgrader_calls import last_line
+from ..safefiles import (FILE_BYTES, TREE_BYTES, Policy, Refused, describe, open_file, read_limited,
                         size_text, walk)
-from .sandbox import Sandbox
 
 ID = r"[A-Za-z0-9][A-Za-z0-9.\-]*"
 FILENAME_PATTERN = (r"^(?P<student_id>" + ID + r")_(?:(?P<timestamp>\d{14})_)?"
@@ -207,7 +208,7 @@ class Download:
             self.report.misnamed.append("%s: %s is not a notebook of %s (%s)"
                                         % (label, match["file_id"], self.assignment, ", ".join(sorted(self.notebooks))))
         elif size > self.limit:
-            self.report.refused.append("%s is too large: %s, more than the limit of %s (c.Sandbox.notebook_bytes)"
+            self.report.refused.append("%s is too large: %s, more than the limit of %s (c.GraderLimits.notebook_bytes)"
                                        % (label, size_text(size), size_text(self.limit)))
         else:
             self._add(Candidate(label, match["student_id"], match["timestamp"] or "", match["file_id"], read))
@@ -365,7 +366,8 @@ def intake(course: Course, assignment: str, download: Path, roster_csv: Path | N
     if known is None:
         report.roster_note = "no roster (gradebook students or --roster CSV): every student id accepted"
     with tempfile.TemporaryDirectory() as scratch:
-        found = Download(assignment, notebooks, known, Sandbox(config=course.config).notebook_bytes, Path(scratch), report)
+        limit = GraderLimits(config=course.config).notebook_bytes
+        found = Download(assignment, notebooks, known, limit, Path(scratch), report)
         found.read_folder(download)
         chosen = _choose(found.candidates, known, report)
         archive = course.folder("downloaded") / assignment / "archive"
@@ -385,7 +387,7 @@ def intake(course: Course, assignment: str, download: Path, roster_csv: Path | N
         done = subprocess.run([sys.executable, "-m", "nbgrader", "zip_collect", assignment, "--force", "--strict"],
                               cwd=course.root, capture_output=True, text=True)
         if done.returncode != 0:
-            raise JobFailed("nbgrader zip_collect failed: %s" % _last_line(done.stderr))
+            raise JobFailed("nbgrader zip_collect failed: %s" % last_line(done.stderr))
     return report
 
 

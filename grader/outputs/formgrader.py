@@ -10,8 +10,8 @@ cookies and ``_xsrf`` token, and could, say, write files through
 the formgrader's handlers for guarded ones:
 
 * ``/formgrader/submissions/<id>/``: rendered by :class:`FormgradeExporter`
-  (template ``grader/web_templates/nncourse_formgrade``): Markdown through
-  :func:`grader.safe_html.markdown_html` (raw HTML shown as text, maths as
+  (template ``grader/outputs/web_templates/nncourse_formgrade``): Markdown through
+  :func:`grader.outputs.safe_html.markdown_html` (raw HTML shown as text, maths as
   MathML, so no MathJax and no CDN), outputs reduced to text and checked PNG/JPEG
   by :class:`InertOutputs`, every value escaped; and sent with a strict
   Content-Security-Policy: only the page's own scripts run (they carry a nonce
@@ -36,7 +36,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Any, default
 
-from .feedback import image_resolver
+from .images import cell_images, image_resolver
 from .safe_html import MATH_FONTS, markdown_html
 
 TEMPLATES = Path(__file__).resolve().parent / "web_templates"
@@ -122,9 +122,7 @@ class FormgradeExporter(HTMLExporter):
         yield ("nncourse_markdown", self._markdown)
 
     def _markdown(self, cell) -> str:
-        from .feedback import _cell_images
-
-        return markdown_html(cell.source, _cell_images(cell, self._images))
+        return markdown_html(cell.source, cell_images(cell, self._images))
 
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
@@ -209,4 +207,4 @@ def _load_jupyter_server_extension(serverapp):
 
 
 def _jupyter_server_extension_points():
-    return [{"module": "grader.webguard"}]
+    return [{"module": "grader.outputs.formgrader"}]

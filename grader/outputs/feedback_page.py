@@ -1,76 +1,35 @@
-"""Feedback pages made from trusted parts only.
+"""The feedback page of one graded notebook: a complete HTML document made from trusted parts only.
 
-nbgrader's own feedback is an HTML export of the *autograded* notebook: every
-output of the grading run included. A student's code runs beside the hidden
-tests in that run, so whatever it printed, displayed or raised (the hidden
-tests' source read from ``In``, hooks or audit events, the hidden inputs caught
-with ``sys.setprofile``) came back in the feedback, and any HTML or script it
-displayed ran in the reader's browser.
-
-Here a feedback page is built from:
-
-* the notebook **as the student submitted it**: its cells' sources (Markdown
-  rendered inert by :mod:`grader.safe_html`, code shown as text), never an
-  output, neither the grading run's nor the student's own saved ones (they see
-  those by running their notebook);
-* the **grader's verdict** of each graded cell, in its own words, kept in the
-  autograded notebook's metadata by ``CompareWithKey``, and the scores and
-  comments of the gradebook (which include the instructor's manual changes);
-* the exercise names, the points, the late penalty, and one line per change
-  the student made to the notebook's structure (``RestoreStructure``).
-
-The page holds no script at all, and says so to the browser: a
-Content-Security-Policy ``<meta>`` forbids every script, frame, form, font and
-remote image; pictures are ``data:`` URIs and formulas are MathML.
-
-:class:`FeedbackExporter` is set as ``GenerateFeedback.exporter_class`` in
-nbgrader_config.py, so ``nbgrader generate_feedback``, the formgrader's
-"Generate Feedback" button and the class grader all write these pages, where
-nbgrader's ``release_feedback`` looks for them:
-``feedback/<student>/<assignment>/<notebook>.html``, beside the
-``timestamp.txt`` and ``submission_secret.txt`` it needs. Nothing else is kept
-in that folder.
+:func:`render_feedback` takes the notebook as the student submitted it (sources only: Markdown rendered inert
+by :mod:`grader.outputs.safe_html`, code shown as text, never an output), the grader's verdicts kept in the
+autograded notebook's metadata, the instructor's notebook (for the cells' roles) and the gradebook's scores
+and comments (:class:`Grades`). The page holds no script and forbids all script with a
+Content-Security-Policy ``<meta>``; pictures are ``data:`` URIs and formulas MathML.
+:mod:`grader.outputs.feedback` gathers the inputs and writes the pages.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import html
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nbformat
-from nbconvert.exporters import Exporter
-from traitlets import default
 
-from .grading.keys import is_graded_test
-from .grading.structure import META, file_sha256, instructor_notebook, reconcile, structure_notes
-from .grading.verdict import check_line
+from ..grading.keys import is_graded_test
+from ..grading.metadata import is_restored, structure_notes, verdict_of
+from ..grading.structure import reconcile
+from ..grading.verdict import check_line
+from .images import cell_images
+from .results import exercise_name
 from .safe_html import MATH_FONTS, markdown_html
 
-#: Files of a feedback folder besides the pages: nbgrader's release_feedback reads them.
-BOOKKEEPING = ("timestamp.txt", "submission_secret.txt")
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-               ".svg": "image/svg+xml", ".webp": "image/webp"}
-MAX_IMAGE_BYTES = 4 << 20
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
        "form-action 'none'")
 NO_OUTPUTS = ("Outputs are not shown here: run your notebook in JupyterLab to see them. The grader does "
               "not show what your code printed while it was graded.")
 
 
-class FeedbackError(RuntimeError):
-    """Feedback cannot be made (the message says why and what to do)."""
-
-
-def exercise_name(grade_id: str) -> str:
-    """'softmax' for the test cell 'softmax_test'."""
-    return grade_id[:-5] if grade_id.endswith("_test") else grade_id
-
-
-# ---------------------------------------------------------------- inputs
 @dataclass
 class Grades:
     """What the gradebook says about one submitted notebook."""
@@ -82,66 +41,6 @@ class Grades:
     timestamp: str = ""
 
 
-def gradebook_grades(db_url: str, course_id: str, student: str, assignment: str, notebook: str) -> Grades:
-    from nbgrader.api import Gradebook, MissingEntry
-
-    grades = Grades()
-    with Gradebook(db_url, course_id) as gb:
-        try:
-            submitted = gb.find_submission_notebook(notebook, assignment, student)
-        except MissingEntry:
-            raise FeedbackError("%s/%s of %s is not in the gradebook: autograde it first"
-                                % (assignment, notebook, student)) from None
-        for grade in submitted.grades:
-            grades.scores[grade.name] = float(grade.score or 0)
-            grades.maxima[grade.name] = float(grade.max_score or 0)
-        for comment in submitted.comments:
-            if comment.manual_comment:
-                grades.comments[comment.name] = comment.manual_comment
-        grades.penalty = float(submitted.late_submission_penalty or 0)
-        stamp = submitted.assignment.timestamp
-        grades.timestamp = stamp.strftime("%Y-%m-%d %H:%M UTC") if stamp else ""
-    return grades
-
-
-def image_resolver(folder: Path | None):
-    """``src -> data URI`` for images of the assignment's own folder (regular files with an image
-    extension, inside the folder, at most 4 MiB); None for anything else."""
-    base = folder.resolve() if folder and folder.is_dir() else None
-
-    def resolve(src: str) -> str | None:
-        if base is None or not src or "://" in src or src.startswith(("/", "data:", "attachment:")):
-            return None
-        path = (base / src.split("?", 1)[0].split("#", 1)[0])
-        mime = IMAGE_TYPES.get(path.suffix.lower())
-        try:
-            if mime is None or path.is_symlink() or not path.resolve().is_relative_to(base) \
-                    or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
-                return None
-            return "data:%s;base64,%s" % (mime, base64.b64encode(path.read_bytes()).decode("ascii"))
-        except OSError:
-            return None
-    return resolve
-
-
-def _cell_images(cell, fallback):
-    """Resolve ``attachment:name`` from the cell's own attachments, anything else by ``fallback``."""
-    attachments = cell.get("attachments") or {}
-
-    def resolve(src: str) -> str | None:
-        if src.startswith("attachment:"):
-            bundle = attachments.get(src[len("attachment:"):]) or {}
-            for mime in ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"):
-                data = bundle.get(mime)
-                if isinstance(data, str):
-                    data = data if mime != "image/svg+xml" else base64.b64encode(data.encode()).decode()
-                    return "data:%s;base64,%s" % (mime, "".join(data.split()))
-            return None
-        return fallback(src)
-    return resolve
-
-
-# ---------------------------------------------------------------- the page
 _STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d1d1f;margin:0;background:#f6f7f9}
 main,header{max-width:980px;margin:0 auto;padding:0 20px}
@@ -241,7 +140,7 @@ def render_feedback(submitted, autograded, instructor, grades: Grades, *, studen
     (read for the verdicts and structure notes only), ``instructor`` the source notebook (for
     the cells' roles), ``grades`` the gradebook's scores and comments.
     """
-    verdicts = {c.metadata.nbgrader["grade_id"]: c.metadata.get(META, {}).get("verdict")
+    verdicts = {c.metadata.nbgrader["grade_id"]: verdict_of(c)
                 for c in autograded.cells if is_graded_test(c)}
     graded_ids = [c.metadata.nbgrader["grade_id"] for c in instructor.cells
                   if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
@@ -289,7 +188,7 @@ def render_feedback(submitted, autograded, instructor, grades: Grades, *, studen
 def _cell_html(cell, roles: dict, verdicts: dict, grades: Grades, images) -> str:
     info = cell.metadata.get("nbgrader") or {}
     grade_id = info.get("grade_id") if isinstance(info.get("grade_id"), str) else None
-    restored = bool(cell.metadata.get(META, {}).get("restored"))
+    restored = is_restored(cell)
     if grade_id and info.get("grade") and not info.get("solution"):
         score, top = grades.scores.get(grade_id, 0.0), grades.maxima.get(grade_id, float(info.get("points", 0)))
         body = "" if restored else _code(cell.source)   # a restored cell holds the hidden tests: never shown
@@ -301,7 +200,7 @@ def _cell_html(cell, roles: dict, verdicts: dict, grades: Grades, images) -> str
         return ('<section class="cell"><div class="label">A locked cell of the assignment (%s) was missing '
                 "from your submission; the grader put it back.</div></section>" % html.escape(grade_id or "?"))
     if cell.cell_type == "markdown":
-        return '<section class="cell md">%s</section>' % markdown_html(cell.source, _cell_images(cell, images))
+        return '<section class="cell md">%s</section>' % markdown_html(cell.source, cell_images(cell, images))
     if cell.cell_type == "raw":
         return '<section class="cell"><pre>%s</pre></section>' % html.escape(cell.source)
     if grade_id and info.get("solution"):
@@ -311,70 +210,3 @@ def _cell_html(cell, roles: dict, verdicts: dict, grades: Grades, images) -> str
                                 '<div class="comment"><strong>Instructor:</strong> %s</div>'
                                 % html.escape(comment) if comment else ""))
     return '<section class="cell">%s</section>' % _code(cell.source)
-
-
-# ---------------------------------------------------------------- nbgrader's side
-def _coursedir(configurable):
-    owner = configurable
-    while owner is not None and getattr(owner, "coursedir", None) is None:
-        owner = getattr(owner, "parent", None)
-    if owner is None:
-        raise FeedbackError("FeedbackExporter runs inside nbgrader's GenerateFeedback only")
-    return owner.coursedir
-
-
-def submitted_notebook(coursedir, student: str, assignment: str, notebook: str, autograded):
-    """The submitted notebook that ``autograded`` was graded from (checked by its SHA-256)."""
-    path = os.path.join(coursedir.format_path(coursedir.submitted_directory, student, assignment),
-                        "%s.ipynb" % notebook)
-    label = os.path.relpath(path, coursedir.root)
-    expected = autograded.metadata.get(META, {}).get("submitted_sha256")
-    if not expected:
-        raise FeedbackError("the autograded %s.ipynb of %s/%s was not graded by this grader (no record "
-                            "of the submitted file): autograde it again" % (notebook, student, assignment))
-    if not os.path.isfile(path) or os.path.islink(path):
-        raise FeedbackError("%s is missing: feedback is made from the submitted notebook" % label)
-    if file_sha256(path) != expected:
-        raise FeedbackError("%s changed after it was autograded: autograde it again" % label)
-    return nbformat.read(path, as_version=4)
-
-
-def clean_feedback_folder(folder: Path, notebooks: list[str]) -> None:
-    """Leave only the feedback pages and nbgrader's bookkeeping files in ``folder``: nbgrader copies
-    every other file of the autograded folder there (whatever the student handed in)."""
-    import shutil
-
-    keep = set(BOOKKEEPING) | {"%s.html" % n for n in notebooks}
-    for entry in list(folder.iterdir()) if folder.is_dir() else []:
-        if entry.name in keep and entry.is_file() and not entry.is_symlink():
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-
-
-class FeedbackExporter(Exporter):
-    """nbgrader's GenerateFeedback exporter: an autograded notebook in, a feedback page out."""
-
-    output_mimetype = "text/html"
-
-    @default("file_extension")
-    def _file_extension_default(self):
-        return ".html"
-
-    def from_notebook_node(self, nb, resources=None, **kw):
-        nb, resources = super().from_notebook_node(nb, resources, **kw)
-        ids = resources["nbgrader"]
-        student, assignment, notebook = ids["student"], ids["assignment"], ids["notebook"]
-        coursedir = _coursedir(self)
-        submitted = submitted_notebook(coursedir, student, assignment, notebook, nb)
-        instructor = instructor_notebook(coursedir, assignment, notebook)
-        grades = gradebook_grades(ids["db_url"], coursedir.course_id, student, assignment, notebook)
-        source_folder = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
-        page = render_feedback(submitted, nb, instructor, grades, student=student, assignment=assignment,
-                               notebook=notebook, images=image_resolver(source_folder))
-        destination = Path(coursedir.format_path(coursedir.feedback_directory, student, assignment))
-        clean_feedback_folder(destination, sorted(p.stem for p in source_folder.glob("*.ipynb")))
-        resources["output_extension"] = ".html"
-        return page, resources

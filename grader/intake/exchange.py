@@ -12,7 +12,7 @@ choice of submissions and its ``--update`` / ``--before-duedate`` rules, and cha
   is owned by another user than the student it names and than the instructor running collect, is
   refused: it does not speak for that student;
 * inside, only regular files are copied (grader.safefiles): links, FIFOs, devices, sockets and hard
-  links are refused by name; a notebook may be at most c.Sandbox.notebook_bytes, any other file
+  links are refused by name; a notebook may be at most c.GraderLimits.notebook_bytes, any other file
   ``CourseDirectory.max_file_size``, the folder ``CourseDirectory.max_dir_size`` in all; nbgrader's
   ``ignore`` and ``include`` globs apply as usual;
 * ``timestamp.txt`` is written from the folder's name, the time nbgrader chose the submission by.
@@ -32,11 +32,11 @@ from pathlib import Path
 from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.utils import parse_utc
 
-from .safefiles import FILE_BYTES, Policy, Refused, copy_tree, describe
-from .sandbox import Sandbox
+from ..limits import GraderLimits
+from ..safefiles import FILE_BYTES, Policy, Refused, copy_tree, describe
 
 
-def _name_problem(filename: str) -> str | None:
+def name_problem(filename: str) -> str | None:
     parts = filename.rsplit("+", 3)
     if len(parts) < 3:
         return "does not read <student>+<assignment>+<timestamp>"
@@ -57,7 +57,7 @@ class SafeCollect(ExchangeCollect):
 
     def _path_to_record(self, path):
         filename = os.path.basename(path)
-        problem = _name_problem(filename) or self._folder_problem(path, filename.split("+", 1)[0])
+        problem = name_problem(filename) or self._folder_problem(path, filename.split("+", 1)[0])
         if problem is None:
             return super()._path_to_record(path)
         self.log.warning("refused: inbound/%s %s; not collected", filename, problem)
@@ -91,7 +91,7 @@ class SafeCollect(ExchangeCollect):
     def do_copy(self, src, dest, log=None):
         """Copy one submission folder (see the module's docstring); never raises for a bad file."""
         coursedir = self.coursedir
-        notebook = Sandbox(config=self.config).notebook_bytes
+        notebook = GraderLimits(config=self.config).notebook_bytes
         other = min(FILE_BYTES, 1000 * coursedir.max_file_size)
 
         def limit(path: str) -> int | None:

@@ -27,17 +27,14 @@ from pathlib import Path
 
 import nbformat
 
-from .course import Course
-from .grading.keys import is_graded_test
-from .grading.structure import META, submission_notes
-from .pipeline import GradeResult, exercise_scores
+from ..course import Course
+from ..grading.keys import is_graded_test
+from ..grading.metadata import submission_notes, verdict_of
+from ..run.jobs import GradeResult
+from .results import exercise_name, exercise_scores
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 TOP_CHECKS_PLOTTED = 12
-
-
-def _short(grade_id: str) -> str:
-    return grade_id[:-5] if grade_id.endswith("_test") else grade_id
 
 
 @dataclass
@@ -68,8 +65,8 @@ def check_failures(course: Course, assignment: str, students: list[str]) -> Chec
             except Exception:  # unreadable: nothing to count
                 continue
             for cell in nb.cells:
-                verdict = cell.metadata.get(META, {}).get("verdict") if is_graded_test(cell) else None
-                if not isinstance(verdict, dict):
+                verdict = verdict_of(cell) if is_graded_test(cell) else None
+                if verdict is None:
                     continue
                 grade_id = cell.metadata.nbgrader["grade_id"]
                 for check in verdict.get("checks") or []:
@@ -128,7 +125,7 @@ def _plots(assignment: str, totals: list[float], maximum: float, rates: dict[str
     names = list(rates)
     fig, ax = plt.subplots(figsize=(6, 0.5 + 0.35 * len(names)))
     ax.barh(range(len(names)), [100 * rates[n] for n in names], color="#55a868")
-    ax.set_yticks(range(len(names)), [_short(n) for n in names])
+    ax.set_yticks(range(len(names)), [exercise_name(n) for n in names])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of graded students with full points")
@@ -143,7 +140,7 @@ def _plots(assignment: str, totals: list[float], maximum: float, rates: dict[str
         checks = folder / ("%s_checks.png" % assignment)
         fig, ax = plt.subplots(figsize=(7, 0.6 + 0.32 * len(top)))
         ax.barh(range(len(top)), [n for _, _, n in top], color="#c44e52")
-        ax.set_yticks(range(len(top)), ["%s: %s" % (_short(g), c) for g, c, _ in top], fontsize=8)
+        ax.set_yticks(range(len(top)), ["%s: %s" % (exercise_name(g), c) for g, c, _ in top], fontsize=8)
         ax.invert_yaxis()
         ax.set_xlim(0, max(graded, 1))
         _integer_axis(ax.xaxis)
@@ -209,14 +206,14 @@ def _markdown(course: Course, reports: list[AssignmentReport], unsandboxed: str,
                     lines += ["![%s](%s)" % (name, rep.plots[name].name), ""]
             lines += ["| exercise | full points | mean score |", "|---|---|---|"]
             for c in sorted(rep.rates, key=lambda c: rep.rates[c]):
-                lines.append("| %s | %.0f %% | %.1f / %g |" % (_short(c), 100 * rep.rates[c], rep.means[c],
+                lines.append("| %s | %.0f %% | %.1f / %g |" % (exercise_name(c), 100 * rep.rates[c], rep.means[c],
                                                               rep.maxima[c]))
             lines.append("")
             if rep.ranked:
                 lines += ["Hidden checks failed most (discuss these in class):", "",
                           "| rank | exercise | check | students failing |", "|---|---|---|---|"]
                 for rank, (grade_id, check, n) in enumerate(rep.ranked, start=1):
-                    lines.append("| %d | %s | %s | %d of %d |" % (rank, _short(grade_id), check.replace("|", "/"),
+                    lines.append("| %d | %s | %s | %d of %d |" % (rank, exercise_name(grade_id), check.replace("|", "/"),
                                                                   n, len(rep.graded)))
                 lines.append("")
             lines += ["| student | total | feedback |", "|---|---|---|"]
@@ -277,7 +274,7 @@ def _html(course: Course, reports: list[AssignmentReport], unsandboxed: str, fol
                        "<th>mean score</th></tr>")
             for c in sorted(rep.rates, key=lambda c: rep.rates[c]):
                 out.append('<tr><td>%s</td><td class="num">%.0f %%</td><td class="num">%.1f / %g</td></tr>'
-                           % (e(_short(c)), 100 * rep.rates[c], rep.means[c], rep.maxima[c]))
+                           % (e(exercise_name(c)), 100 * rep.rates[c], rep.means[c], rep.maxima[c]))
             out.append("</table>")
             out.append("<h3>Hidden checks failed most</h3>")
             if rep.ranked:
@@ -290,7 +287,7 @@ def _html(course: Course, reports: list[AssignmentReport], unsandboxed: str, fol
                 for rank, (grade_id, check, n) in enumerate(rep.ranked, start=1):
                     out.append('<tr><td class="num">%d</td><td>%s</td><td>%s</td>'
                                '<td class="num" data-failing="%d">%d of %d (%.0f %%)</td></tr>'
-                               % (rank, e(_short(grade_id)), e(check), n, n, len(rep.graded),
+                               % (rank, e(exercise_name(grade_id)), e(check), n, n, len(rep.graded),
                                   100 * n / len(rep.graded)))
                 out.append("</table>")
             else:

@@ -14,9 +14,10 @@ import shutil
 
 import nbformat
 
-from .course import Course
-from .example_class import PROFILES, SOLUTION, fill_in, instructor_solutions
-from .example_class.model import Submission
+from ..authoring.solutions import instructor_solutions
+from ..course import Course
+from . import PROFILES, SOLUTION, fill_in
+from .model import Submission
 
 P_RIGHT, P_BUGGY, P_CHEAT, P_BROKEN = 0.70, 0.15, 0.05, 0.025
 

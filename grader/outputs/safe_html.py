@@ -14,7 +14,7 @@ the student's browser only through this module:
   ``<script>`` or ``<style>`` is dropped with it.
 
 Both are used by the feedback pages (:mod:`grader.feedback`) and by the
-formgrader's view of a submission (:mod:`grader.webguard`).
+formgrader's view of a submission (:mod:`grader.outputs.formgrader`).
 """
 
 from __future__ import annotations

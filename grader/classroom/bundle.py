@@ -23,9 +23,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .contents import INDEX_NAME as INDEX
-from .course import Course
-from .pipeline import JobFailed
+from ..authoring.assignment_index import INDEX_NAME as INDEX
+from ..course import Course
+from ..errors import JobFailed
 
 #: What the wheel is built from, inside student/ (never build debris such as *.egg-info/).
 STUDENT_SOURCES = ("pyproject.toml", "requirements.txt", "requirements-hub.txt", "nncourse")

@@ -1,0 +1,72 @@
+"""The class grader's memory between runs: what each submission's grade depended on, hashed.
+
+A submission whose inputs (its files, the assignment's source and keys, the config and the grader's code)
+are unchanged since it was last graded successfully is kept, and said to be kept; anything else is graded
+again from scratch. The fingerprints live in ``.grading-state.json`` in the course folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from ..course import CONFIG_FILE, Course
+from ..safefiles import hash_tree
+
+STATE_FILE = ".grading-state.json"
+#: The grader's own package: a change to any of its .py files regrades everything.
+GRADER_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def _hash_tree(digest, folder: Path, pattern: str = "*") -> None:
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def grader_fingerprint() -> str:
+    """Hash of the grader's own code (its .py files)."""
+    digest = hashlib.sha256()
+    _hash_tree(digest, GRADER_PACKAGE, "*.py")
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(course: Course, student: str, assignment: str, grader: str) -> str:
+    """Everything a submission's grade depends on, hashed."""
+    digest = hashlib.sha256(grader.encode())
+    digest.update((course.root / CONFIG_FILE).read_bytes())
+    # the student's folder: never followed through a link, special files never opened
+    hash_tree(digest, course.folder("submitted"), Path(student) / assignment)
+    for folder in (course.root / "source" / assignment, course.key_directory / assignment):
+        digest.update(b"\1" + folder.name.encode())
+        if folder.is_dir():
+            _hash_tree(digest, folder)
+    return digest.hexdigest()
+
+
+def load_state(course: Course) -> dict:
+    try:
+        return json.loads((course.root / STATE_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def save_state(course: Course, state: dict) -> None:
+    tmp = course.root / (STATE_FILE + ".tmp")
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
+    os.replace(tmp, course.root / STATE_FILE)
+
+
+def still_graded(course: Course, student: str, assignment: str) -> bool:
+    """Whether the course still holds the results of the submission (its autograded folder and gradebook rows)."""
+    from nbgrader.api import MissingEntry
+
+    if not (course.folder("autograded") / student / assignment).is_dir():
+        return False
+    with course.gradebook() as gb:
+        try:
+            gb.find_submission(assignment, student)
+        except MissingEntry:
+            return False
+    return True
