@@ -19,6 +19,7 @@ The folders name the stages a submission goes through and the tools an instructo
     sandbox/       the bubblewrap sandbox every grading kernel runs in            (trusted core)
     grading/       answer keys, the comparison with them, verdicts, the nbgrader steps   (trusted core)
     outputs/       what people read: feedback pages, the formgrader's inert view, the class report, CSVs
+    onsubmit/      the grading service: each submission graded as it reaches the exchange, within limits
     classroom/     the JupyterHub classroom (users, exchange, the two environments) and, for courses
                    without a hub, the student wheel and zips (bundle.py)
     example_class/ example students with the scores they must get, and synthetic classes
@@ -33,7 +34,9 @@ sandbox) -> ``grading/preprocessor.py``, ``verdict.py``, ``compare.py`` (records
 ``outputs/feedback.py`` (the feedback page) -> back in ``run/classgrade.py``: ``run/workspace.py`` and
 ``run/gradebook_rows.py`` merge it into the course -> ``outputs/results.py``, ``report.py``,
 ``score_table.py`` (what the instructor reads). A :class:`~grader.run.jobs.GradeResult` carries the outcome
-back at every step.
+back at every step. On submit, ``onsubmit/service.py`` takes the place of ``run/classgrade.py``: it takes the
+submission from the exchange (``onsubmit/inbox.py``), schedules it (``onsubmit/schedule.py``), runs the same
+``grade_job`` and merges the same way, then releases the verdict (``onsubmit/release.py``).
 
 The trusted core (``grading/``, ``sandbox/``) and the modules at the top of the package use no other folder,
 there is no import circle, and every import between the two packages points from here to the student runtime

@@ -29,6 +29,7 @@ VERBS = {
     "intake": "check an LMS download and collect it into submitted/ with nbgrader zip_collect",
     "grade": "autograde everything in submitted/, make feedback, export grades, print the table",
     "bundle": "for courses without a hub: the student runtime wheel and one zip per assignment in dist/",
+    "serve": "the on-submit grading service: grade each submission as it reaches the exchange (the hub runs it)",
     "hub": "the JupyterHub classroom, as root: demo|setup|start|remove (docs/classroom.md)",
 }
 
@@ -93,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
                                help="the folder (or zip) of the LMS download")
     add["intake"].add_argument("--roster", type=Path, help="a roster CSV with an 'id' column")
     add["bundle"].add_argument("--dist", type=Path, help="where to write (default: dist/ of the course)")
+    add["serve"].add_argument("--no-web", action="store_true",
+                              help="no status page, even when started by the hub")
     add_hub_arguments(add["hub"])
     return parser
 
@@ -132,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(intake(course, args.assignment, args.download, args.roster).lines()))
         elif args.verb == "grade":
             return cmd_grade(course, only, args.workers, args.force)
+        elif args.verb == "serve":
+            from .onsubmit.main import serve
+
+            return serve(course, web=not args.no_web)
         elif args.verb == "bundle":
             from .classroom.bundle import bundle
 

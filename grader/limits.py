@@ -7,7 +7,7 @@ grader itself takes and spends on one submission, wherever that happens: intake 
 
 from __future__ import annotations
 
-from traitlets import Integer
+from traitlets import Float, Integer
 from traitlets.config import Configurable
 
 from .errors import JobFailed
@@ -43,8 +43,15 @@ class GraderLimits(Configurable):
         4 << 30, help="Address-space limit (RLIMIT_AS) of the process that grades one submission "
                       "(nbgrader, outside the sandbox)").tag(config=True)
     submission_seconds = Integer(
-        600, help="Outer time limit of one submission's whole autograde; past it the submission is "
-                  "reported as failed").tag(config=True)
+        600, help="Most time one submission's whole autograde may take, whatever its assignment; past its "
+                  "time bound a submission is reported as not graded").tag(config=True)
+    time_factor = Float(
+        10.0, help="A submission's time bound is this many times the sandboxed run of its instructor "
+                   "notebook (measured when the answer key is built), at least time_floor_seconds and at "
+                   "most submission_seconds").tag(config=True)
+    time_floor_seconds = Integer(
+        60, help="The least time bound of a submission, however quick its instructor notebook runs"
+    ).tag(config=True)
 
     def __init__(self, **kwargs):
         # before traitlets warns of an unknown setting (and suggests a wrong one)

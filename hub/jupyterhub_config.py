@@ -9,7 +9,8 @@ import os
 from pathlib import Path
 
 from grader.classroom.node import proxy_command
-from grader.classroom.settings import DATA_ENV, DEFAULT_STATE, EXCHANGE_ENV, SAFE_PATH, STATE_ENV, Classroom
+from grader.classroom.settings import (DATA_ENV, DEFAULT_STATE, EXCHANGE_ENV, SAFE_PATH, SERVICE_NAME, STATE_ENV,
+                                      Classroom)
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 classroom = Classroom.load(os.environ.get(STATE_ENV, DEFAULT_STATE))
@@ -67,3 +68,23 @@ def choose_environment(spawner):
 
 
 c.Spawner.pre_spawn_hook = choose_environment
+
+
+# -- the on-submit grading service --------------------------------------------------------------
+# `python -m grader serve`: grades each submission as it reaches the exchange and releases the verdict through
+# nbgrader's feedback exchange (docs/classroom.md). A managed service: the hub starts it, starts it again if it
+# exits, and stops it with the hub. It runs as the instructor, who owns the course and its answer keys: never
+# as root, never as a student.
+c.JupyterHub.services = [{
+    "name": SERVICE_NAME,
+    "url": "http://127.0.0.1:%d" % classroom.service_port,
+    "command": [str(Path(classroom.instructor_env) / "bin" / "python"), "-m", "grader", "serve"],
+    "user": classroom.instructor,
+    "cwd": str(classroom.course_folder),
+    "environment": {EXCHANGE_ENV: str(classroom.exchange),
+                    "PATH": "%s:%s" % (Path(classroom.instructor_env) / "bin", SAFE_PATH)},
+    "oauth_no_confirm": True,
+}]
+# Every user of the class may open the service's page (it shows each of them their own submissions only).
+c.JupyterHub.load_roles = [{"name": "user", "description": "a user of the class",
+                            "scopes": ["self", "access:services!service=%s" % SERVICE_NAME]}]

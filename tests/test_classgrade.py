@@ -19,6 +19,7 @@ from grader.outputs.report import write_class_report
 from grader.outputs.results import exercise_scores
 from grader.run import gradebook_rows
 from grader.run.classgrade import grade_class
+from grader.run.jobs import Job
 from grader.run.pool import WorkerPool
 from grader.run.workspace import prepare_workspace, snapshot_gradebook
 
@@ -130,11 +131,12 @@ def test_synthetic_classes_are_deterministic(tmp_path):
 
 
 # ---------------------------------------------------------------- grading workers
-def _workspace(course, student, base):
+def _workspace(course, student, base, seconds=600):
+    """A workspace holding ``student``'s submission, and the job that grades it within ``seconds``."""
     base.mkdir(parents=True, exist_ok=True)
     snapshot = snapshot_gradebook(course, base / "snapshot.db")
     workspace, notes = prepare_workspace(course, snapshot, student, A1, base)
-    return workspace
+    return workspace, Job(str(course.root), student, A1, str(snapshot), str(base), seconds, 4 << 30)
 
 
 def _processes_in(folder):
@@ -199,45 +201,45 @@ def pool():
 
 def test_a_submission_past_its_time_limit_is_killed_with_its_kernel_and_the_next_is_graded(graded, tmp_path, pool):
     course, _, _ = graded
-    workspace = _workspace(course, "correct", tmp_path)
-    outcome = pool.grade(str(workspace.root), A1, "correct", limit=1)
-    assert not outcome["success"]
-    assert outcome["reason"].startswith("exceeded the time limit of 1 s"), outcome["reason"]
+    workspace, job = _workspace(course, "correct", tmp_path, seconds=1)
+    outcome = pool.grade(job)
+    assert not outcome.ok
+    assert outcome.reason.startswith("exceeded the time limit of 1 s"), outcome.reason
     assert _gone(workspace.root), "a process of the stopped submission is still running"
     (survivor,) = pool._idle
-    workspace = _workspace(course, "correct", tmp_path / "again")
-    outcome = pool.grade(str(workspace.root), A1, "correct", limit=600)
-    assert outcome["success"], outcome["reason"]
+    workspace, job = _workspace(course, "correct", tmp_path / "again")
+    outcome = pool.grade(job)
+    assert outcome.ok, outcome.reason
     assert pool._idle == [survivor]   # the same worker, unharmed
 
 
 def test_a_grading_process_that_dies_is_reported_and_its_kernel_stopped(graded, tmp_path, pool):
     course, _, _ = graded
-    workspace = _workspace(course, "correct", tmp_path)
+    workspace, job = _workspace(course, "correct", tmp_path)
     with ThreadPoolExecutor(1) as run:
-        future = run.submit(pool.grade, str(workspace.root), A1, "correct", 600)
+        future = run.submit(pool.grade, job)
         os.kill(_grading_process(_busy_worker(pool)), signal.SIGKILL)   # as the OOM killer would
         outcome = future.result(timeout=300)
-    assert not outcome["success"]
-    assert outcome["reason"].startswith("the grading process died (killed by SIGKILL)"), outcome["reason"]
+    assert not outcome.ok
+    assert outcome.reason.startswith("the grading process died (killed by SIGKILL)"), outcome.reason
     assert _gone(workspace.root)
 
 
 def test_a_worker_that_dies_is_replaced_and_its_submission_reported(graded, tmp_path, pool):
     course, _, _ = graded
-    workspace = _workspace(course, "correct", tmp_path)
+    workspace, job = _workspace(course, "correct", tmp_path)
     with ThreadPoolExecutor(1) as run:
-        future = run.submit(pool.grade, str(workspace.root), A1, "correct", 600)
+        future = run.submit(pool.grade, job)
         dead = _busy_worker(pool)
         _grading_process(dead)
         os.kill(dead.process.pid, signal.SIGKILL)
         outcome = future.result(timeout=300)
-    assert not outcome["success"] and outcome["reason"].startswith("the grading worker died"), outcome
+    assert not outcome.ok and outcome.reason.startswith("the grading worker died"), outcome
     assert _gone(workspace.root), "the grading process outlived its worker"
     assert not pool._idle and not pool._busy
-    workspace = _workspace(course, "buggy", tmp_path / "next")
-    outcome = pool.grade(str(workspace.root), A1, "buggy", limit=600)
-    assert outcome["success"], outcome["reason"]
+    workspace, job = _workspace(course, "buggy", tmp_path / "next")
+    outcome = pool.grade(job)
+    assert outcome.ok, outcome.reason
     assert pool._idle[0] is not dead
 
 

@@ -14,13 +14,15 @@ One hub, one pass through the whole cycle, as root (CI is root on a fresh machin
    answers are written through their own server's contents API (one the example class's correct
    student, the other its buggy one), the notebook opens, the solver runs the setup cell and a check
    (✔ line), and both hand in with the Submit button.
-3. The instructor collects with the formgrader's Collect button, then grades exactly as `make grade`
-   does, as the instructor user in the course folder: `python -m grader keys` and `python -m grader
-   grade` (sandbox and answer keys); the scores are the example class's (80 of 80 and the buggy student's, per
-   exercise). The formgrader's Release Feedback button returns the feedback; Manage Students shows
-   both totals.
-4. Each student fetches the feedback in the Assignments tab, opens it from the file browser and reads
+3. The grading service that the hub runs (``python -m grader serve``, as the instructor) grades each submission as
+   it arrives, with no instructor action: each student fetches their feedback in the Assignments tab and reads
    their own verdicts (their total, the failed checks of their bugs), never the other's.
+4. The class's policy allows 2 graded submissions in any 1.5 minutes: student 1's second submission is graded
+   again; the third gets a page saying when it will be graded, and the service's page (through the hub's
+   OAuth) lists it as waiting, while student 2's page shows only student 2's submission. The service is killed
+   with SIGKILL; the hub starts it again, as the instructor, and the third submission is graded at its slot.
+   The formgrader shows the counted totals, and the instructor's own ``python -m grader grade`` keeps every
+   verdict (nothing graded twice: one "graded" event per submission in the service's ledger).
 5. A student cannot reach the instructor's side: their server runs the student environment (process,
    PATH, NNCOURSE_DATA_DIR set by the hub, no exchange override), their home holds no source/, no
    answer keys, no gradebook; they cannot read the instructor's course, the other student's home, or
@@ -39,6 +41,7 @@ import pwd
 import re
 import secrets
 import shutil
+import signal
 import tempfile
 import time
 from contextlib import contextmanager
@@ -59,6 +62,8 @@ from grader.classroom.setup import remove, setup
 from grader.course import Course
 from grader.example_class import fill_in
 from grader.example_class.a1_numpy_basics import STUDENTS as EXAMPLE_STUDENTS
+from grader.onsubmit.ledger import Ledger
+from grader.onsubmit.service import STATE_FOLDER
 from grader.outputs.results import exercise_scores
 from grader.processes import pids_of
 from nncourse.checks import PASS_MARK
@@ -81,6 +86,8 @@ INSTRUCTOR = "nnc-teacher-%s" % TAG
 SOLVER, BUGGY = "nnc-student1-%s" % TAG, "nnc-student2-%s" % TAG
 PROFILE = {SOLVER: "correct", BUGGY: "buggy"}  # example students of grader/example_class/a1_numpy_basics.py
 
+#: The class's on-submit policy: 2 graded submissions per student in any 1.5 minutes (short, for the test).
+POLICY = "\nc.SubmitPolicy.graded_per_period = 2\nc.SubmitPolicy.period_minutes = 1.5\n"
 SPAWN_TIMEOUT = 420_000    # ms: a user's first JupyterLab on a loaded machine
 GRADE_TIMEOUT = 1800       # s: answer keys and grading in the sandbox
 
@@ -106,12 +113,14 @@ def hub(student_env):
     state = Path(tempfile.mkdtemp(prefix="nncourse-hub-", dir="/var/tmp"))
     classroom = Classroom(state=state, instructor=INSTRUCTOR, students=[SOLVER, BUGGY],
                           course_id=Course(REPO).config.CourseDirectory.course_id, port=free_port(),
-                          hub_port=free_port(), proxy_api_port=free_port(),
+                          hub_port=free_port(), proxy_api_port=free_port(), service_port=free_port(),
                           data_dir=os.environ.get("NNCOURSE_DATA_DIR", ""), student_env=student_env.env)
     process = None
     try:
         begin = time.perf_counter()
         passwords = setup(classroom, Course(REPO), [ASSIGNMENT], build_env=False, log=lambda _: None)
+        with open(classroom.course_folder / "nbgrader_config.py", "a") as config:   # the class's policy
+            config.write(POLICY)
         set_up = time.perf_counter() - begin
         log = classroom.private / "jupyterhub.log"
         begin = time.perf_counter()
@@ -241,22 +250,105 @@ def run_cell(page, cell):
         timeout=UI_TIMEOUT)
 
 
-def open_feedback(page, show: str) -> str:
-    """Assignments tab: Fetch Feedback, then (view feedback) and the HTML file; return its text
-    (scrolled to the text ``show``)."""
+def submitted_items(page):
+    """The Assignments tab's entries of the assignment's submissions (one per submission)."""
+    return page.locator("#submitted_assignments_list > .list_item", has_text=ASSIGNMENT)
+
+
+def newest_submitted(page):
+    """The entry of the newest submission (by its timestamp)."""
+    items = submitted_items(page)
+    stamps = [re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC", items.nth(i).inner_text()).group(0)
+              for i in range(items.count())]
+    return items.nth(stamps.index(max(stamps)))
+
+
+def open_feedback(page, show: str, submissions: int = 1, wait_for: str = "Score:") -> str:
+    """Assignments tab: Fetch Feedback, then (view feedback) of the newest of ``submissions`` and its HTML file;
+    return its text (scrolled to the text ``show``)."""
     from playwright.sync_api import expect
 
     open_assignments(page)
-    entry = listed(page, "submitted")
-    entry.get_by_role("button", name="Fetch Feedback").click()
-    view = entry.get_by_text("(view feedback)")
+    expect(submitted_items(page)).to_have_count(submissions, timeout=UI_TIMEOUT)
+    newest_submitted(page).get_by_role("button", name="Fetch Feedback").click()
+    view = newest_submitted(page).get_by_text("(view feedback)")
     expect(view).to_be_visible(timeout=UI_TIMEOUT)
     view.click()
     page.locator(".jp-DirListing-item", has_text=NOTEBOOK.replace(".ipynb", ".html")).dblclick()
     frame = page.frame_locator(".jp-MainAreaWidget:not(.lm-mod-hidden) iframe").last
-    expect(frame.locator("body")).to_contain_text("Score:", timeout=UI_TIMEOUT)
+    expect(frame.locator("body")).to_contain_text(wait_for, timeout=UI_TIMEOUT)
     frame.get_by_text(show).first.scroll_into_view_if_needed()
     return frame.locator("body").inner_text()
+
+
+def submit(page, submissions: int) -> None:
+    """Press Submit in the Assignments tab; wait until the list shows ``submissions`` submissions."""
+    from playwright.sync_api import expect
+
+    open_assignments(page)
+    listed(page, "fetched").get_by_role("button", name="Submit").click()
+    expect(submitted_items(page)).to_have_count(submissions, timeout=UI_TIMEOUT)
+
+
+def answer(page, hub: Hub, student: str, profile: str, solutions: dict) -> None:
+    """Write the example student ``profile``'s answers into the student's notebook (contents API), with no
+    notebook open in their JupyterLab (a fresh workspace), as a student who edited and saved would."""
+    from playwright.sync_api import expect
+
+    page.goto(hub.url("user/%s/lab?reset" % student))
+    expect(page.locator("#jp-MainMenu").get_by_text("Nbgrader", exact=True)).to_be_visible(timeout=UI_TIMEOUT)
+    release = nbformat.read(str(REPO / "release" / ASSIGNMENT / NOTEBOOK), as_version=4)
+    answered = fill_in(release, EXAMPLE_STUDENTS[profile], solutions)
+    contents(page, student, "PUT", "%s/%s" % (ASSIGNMENT, NOTEBOOK),
+             {"type": "notebook", "format": "json", "content": answered})
+
+
+def ledger_rows(hub: Hub) -> list:
+    """The grading service's ledger (read as root; the service writes it as the instructor)."""
+    ledger = Ledger(hub.classroom.course_folder / STATE_FOLDER / "ledger.sqlite")
+    try:
+        return ledger.all()
+    finally:
+        ledger.close()
+
+
+def wait_for_ledger(hub: Hub, condition, what: str, timeout: float = GRADE_TIMEOUT) -> list:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (hub.classroom.course_folder / STATE_FOLDER / "ledger.sqlite").exists():
+            rows = ledger_rows(hub)
+            if condition(rows):
+                return rows
+        time.sleep(0.5)
+    raise AssertionError("timed out waiting for %s\n%s" % (what, hub.log_tail()))
+
+
+def graded(student: str, count: int):
+    """A ledger condition: ``student`` has ``count`` graded submissions."""
+    return lambda rows: sum(1 for r in rows if r.student == student and r.state == "graded") >= count
+
+
+def service_process(hub: Hub) -> tuple[int, int]:
+    """(pid, uid) of the grading service the hub runs."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+                if b"serve" in command and b"grader" in command and str(hub.classroom.course_folder).encode() \
+                        in os.readlink(entry / "cwd").encode():
+                    return int(entry.name), entry.stat().st_uid
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                continue
+    raise AssertionError("no grading service runs\n" + hub.log_tail())
+
+
+def service_page(page, hub: Hub) -> str:
+    """The grading service's page, reached through the hub with the user's own login."""
+    from playwright.sync_api import expect
+
+    page.goto(hub.url("services/grading/"))
+    expect(page.locator("h1")).to_contain_text("submissions", timeout=UI_TIMEOUT)
+    return page.locator("body").inner_text()
 
 
 # ---------------------------------------------------------------- what a student can reach on the machine
@@ -371,6 +463,8 @@ def test_a_class_releases_submits_is_graded_and_reads_feedback_on_jupyterhub(hub
                         check = code_cell(page, '"sigmoid([1, 2, 3])")')
                         output = check.locator(".jp-OutputArea").inner_text()
                         assert "%s sigmoid([1, 2, 3])" % PASS_MARK in output, output
+                        page.keyboard.press("Control+s")   # saved: JupyterLab keeps no unsaved copy to write back
+                        expect(page.locator(".lm-TabBar-tab.jp-mod-dirty")).to_have_count(0, timeout=UI_TIMEOUT)
                 shots.take(page, "student%d_notebook" % number)
 
                 with steps("student %d submits with the Submit button" % number):
@@ -379,39 +473,12 @@ def test_a_class_releases_submits_is_graded_and_reads_feedback_on_jupyterhub(hub
                     expect(listed(page, "submitted")).to_contain_text("UTC", timeout=UI_TIMEOUT)
                 shots.take(page, "student%d_submitted" % number)
 
-            # 3. the instructor collects, grades with this project's grader, releases feedback
-            with steps("instructor collects with the formgrader"):
-                collected = formgrader_action(teacher, hub, "collect", "Successfully collected")
-                for student in (SOLVER, BUGGY):
-                    assert "Collecting submission: %s %s" % (student, ASSIGNMENT) in collected, collected
-                shots.take(teacher, "formgrader_collected")
-                close_dialog(teacher)
-
-            with steps("instructor builds the answer key (python -m grader keys)"):
-                keys = as_instructor(classroom, ["keys", "--only", ASSIGNMENT], timeout=GRADE_TIMEOUT)
-            with steps("instructor grades (python -m grader grade, sandboxed)"):
-                graded = as_instructor(classroom, ["grade", "--only", ASSIGNMENT], timeout=GRADE_TIMEOUT)
-            with capsys.disabled():
-                print("\n" + keys.stdout + graded.stdout)
-            assert "student code runs in the bubblewrap sandbox" in graded.stdout, graded.stdout
-            columns, scores, _ = exercise_scores(Course(classroom.course_folder), ASSIGNMENT)
-            for student, profile in PROFILE.items():
-                expected = EXAMPLE_STUDENTS[profile].expected
-                assert {g: scores[student].get(g) for g in expected} == pytest.approx(expected), (student, scores)
-            totals = {s: sum(scores[s].get(c) or 0 for c in columns) for s in PROFILE}
-            assert totals == {s: sum(EXAMPLE_STUDENTS[PROFILE[s]].expected.values()) for s in PROFILE}, totals
-            buggy_total = totals[BUGGY]
-            assert totals[SOLVER] == 80 and buggy_total < 80
-
-            with steps("instructor releases feedback with the formgrader"):
-                formgrader_action(teacher, hub, "release-feedback", "Successfully released feedback")
-                close_dialog(teacher)
-                teacher.goto(hub.url("user/%s/formgrader/manage_students" % INSTRUCTOR))
-                expect(teacher.locator("tr", has_text=SOLVER)).to_contain_text("80 / 80", timeout=UI_TIMEOUT)
-                expect(teacher.locator("tr", has_text=BUGGY)).to_contain_text("%g / 80" % buggy_total)
-            shots.take(teacher, "formgrader_students")
-
-            # 4. each student reads their own feedback
+            # 3. the grading service grades each submission as it arrives: no instructor action
+            with steps("the grading service grades both submissions"):
+                wait_for_ledger(hub, lambda rows: graded(SOLVER, 1)(rows) and graded(BUGGY, 1)(rows),
+                                "both first verdicts")
+            pid, uid = service_process(hub)
+            assert uid == pwd.getpwnam(INSTRUCTOR).pw_uid != 0   # the instructor's, never root's or a student's
             feedback = {}
             for student in (SOLVER, BUGGY):
                 number = 1 if student == SOLVER else 2
@@ -419,20 +486,96 @@ def test_a_class_releases_submits_is_graded_and_reads_feedback_on_jupyterhub(hub
                     feedback[student] = open_feedback(pages[student], "\u2718 softmax" if student == BUGGY
                                                       else "Hidden checks: 6 of 6 passed")
                 shots.take(pages[student], "student%d_feedback" % number)
+            buggy_total = sum(EXAMPLE_STUDENTS["buggy"].expected.values())
             assert "Feedback on %s" % NOTEBOOK in feedback[SOLVER] and "Score: 80 / 80" in feedback[SOLVER]
+            assert "your submission 1 of %s" % ASSIGNMENT in feedback[SOLVER]
+            assert "Graded submissions left in this 1.5 minutes: 1 of 2" in feedback[SOLVER]
             assert "\u2718" not in feedback[SOLVER] and "Score: %g / 80" % buggy_total not in feedback[SOLVER]
             assert "Score: %g / 80" % buggy_total in feedback[BUGGY]
             assert "\u2718 softmax of a (3, 4) array" in feedback[BUGGY]
             assert "Score: 80 / 80" not in feedback[BUGGY]
+
+            # 4. a second submission within the limit is graded again; a third, over it, waits for its slot
+            solver = pages[SOLVER]
+            with steps("student 1 submits again (buggy answers), within the limit"):
+                answer(solver, hub, SOLVER, "buggy", solutions)
+                submit(solver, 2)
+                wait_for_ledger(hub, graded(SOLVER, 2), "the second verdict")
+            second = open_feedback(solver, "your submission 2", submissions=2)
+            shots.take(solver, "student1_second_feedback")
+            assert "Score: %g / 80" % buggy_total in second and "your submission 2 of %s" % ASSIGNMENT in second
+            assert "Graded submissions left in this 1.5 minutes: 0 of 2; the next can be graded at" in second
+
+            with steps("student 1 submits a third time, over the limit, and is told when it is graded"):
+                answer(solver, hub, SOLVER, "correct", solutions)
+                submit(solver, 3)
+                rows = wait_for_ledger(hub, lambda rows: sum(r.student == SOLVER for r in rows) == 3,
+                                       "the third submission to arrive")
+                third = open_feedback(solver, "Waiting for a free grading slot", submissions=3,
+                                      wait_for="Waiting for a free grading slot")
+            shots.take(solver, "student1_over_the_limit")
+            assert "it will be graded at" in third and "You get 2 graded submissions" in third
+            mine = service_page(solver, hub)
+            shots.take(solver, "service_page_student1")
+            assert mine.count(ASSIGNMENT) >= 1 and "waiting for a grading slot until" in mine, mine
+            assert BUGGY not in mine
+            theirs = service_page(pages[BUGGY], hub)
+            shots.take(pages[BUGGY], "service_page_student2")
+            assert SOLVER not in theirs and "waiting" not in theirs and "graded" in theirs, theirs
+
+            with steps("the service is killed (SIGKILL); the hub starts it again"):
+                os.kill(pid, signal.SIGKILL)
+                deadline = time.monotonic() + 180
+                while time.monotonic() < deadline:
+                    try:
+                        restarted, restarted_uid = service_process(hub)
+                    except AssertionError:
+                        restarted = None
+                    if restarted and restarted != pid:
+                        break
+                    time.sleep(1)
+                assert restarted and restarted != pid, "the hub did not start the grading service again"
+                assert restarted_uid == uid
+            with steps("the third submission is graded at its slot"):
+                rows = wait_for_ledger(hub, graded(SOLVER, 3), "the third verdict")
+                final = open_feedback(solver, "your submission 3", submissions=3)
+            shots.take(solver, "student1_third_feedback")
+            assert "Score: 80 / 80" in final
+            firsts = sorted(r.started for r in rows if r.student == SOLVER)
+            assert firsts[2] - firsts[0] >= 90 - 1, firsts   # it waited for the first to leave the period
+
+            # 5. the instructor: the gradebook holds the counted submissions; grading by hand grades nothing twice
+            with steps("instructor's formgrader shows the totals; python -m grader grade keeps every verdict"):
+                teacher.goto(hub.url("user/%s/formgrader/manage_students" % INSTRUCTOR))
+                expect(teacher.locator("tr", has_text=SOLVER)).to_contain_text("80 / 80", timeout=UI_TIMEOUT)
+                expect(teacher.locator("tr", has_text=BUGGY)).to_contain_text("%g / 80" % buggy_total)
+                shots.take(teacher, "formgrader_students")
+                by_hand = as_instructor(classroom, ["grade", "--only", ASSIGNMENT], timeout=GRADE_TIMEOUT)
+            with capsys.disabled():
+                print("\n" + by_hand.stdout)
+            assert "student code runs in the bubblewrap sandbox" in by_hand.stdout, by_hand.stdout
+            for student in (SOLVER, BUGGY):
+                assert "%s / %s: unchanged since last graded: kept" % (student, ASSIGNMENT) in by_hand.stdout
+            columns, scores, _ = exercise_scores(Course(classroom.course_folder), ASSIGNMENT)
+            assert {s: sum(scores[s].get(c) or 0 for c in columns) for s in PROFILE} == {SOLVER: 80, BUGGY: buggy_total}
+            assert [row.state for row in ledger_rows(hub)].count("graded") == 4
+            ledger = Ledger(classroom.course_folder / STATE_FOLDER / "ledger.sqlite")
+            try:
+                graded_events = [entry for entry, _, kind, _ in ledger.events() if kind == "graded"]
+            finally:
+                ledger.close()
+            assert sorted(graded_events) == sorted(set(graded_events)) and len(graded_events) == 4   # once each
+
             for student in (SOLVER, BUGGY):
                 received = [p for p in (home_of(student) / ASSIGNMENT / "feedback").rglob("*.html")
                             if ".ipynb_checkpoints" not in p.parts]
-                assert [p.name for p in received] == [NOTEBOOK.replace(".ipynb", ".html")], received
+                assert {p.name for p in received} == {NOTEBOOK.replace(".ipynb", ".html")}, received
+                assert len(received) == (3 if student == SOLVER else 1), received
                 home = {item["name"] for item in contents(pages[student], student, "GET", "")["content"]}
                 # what the file browser shows: the fetched assignment and the hub's index of the assignments only
                 assert home == {ASSIGNMENT, "index.ipynb"}, home
 
-        # 5. what a student can reach: the student environment only, nothing of the instructor's
+        # 6. what a student can reach: the student environment only, nothing of the instructor's
         with steps("student side checked"):
             check_the_student_side(hub)
     finally:

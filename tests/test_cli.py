@@ -20,6 +20,7 @@ OPTIONS = {
     "intake": {"--assignment", "--from", "--roster"},
     "grade": {"--only", "--workers", "--force"},
     "bundle": {"--only", "--dist"},
+    "serve": {"--no-web"},
     "hub": {"--state", "--instructor", "--students", "--students-file", "--ip", "--port", "--data-dir", "--only"},
 }
 EVERY_OPTION = set().union(*OPTIONS.values())

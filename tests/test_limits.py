@@ -3,6 +3,7 @@ refused by every part that reads it, with a message that names the new setting."
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,9 @@ from traitlets.config import Config
 
 from conftest import REPO
 from grader.course import Course
+from grader.grading.keys import KEY_FORMAT, key_path
 from grader.limits import RENAMED, GraderLimits, RenamedSetting
+from grader.run.bounds import time_bound
 from grader.sandbox import Sandbox
 
 
@@ -50,3 +53,28 @@ def test_the_command_line_says_which_setting_to_rename(tmp_path):
     assert ("error: c.Sandbox.notebook_bytes is now c.GraderLimits.notebook_bytes: rename it in nbgrader_config.py"
             in done.stderr), done.stderr
     shutil.rmtree(course.root)
+
+
+def _course_with_key_seconds(tmp_path, seconds):
+    """A copy of the course whose assignment 1 key says its instructor notebook ran ``seconds`` (None: no key)."""
+    course = Course(REPO).copy_to(tmp_path / "course")
+    if seconds is not None:
+        for notebook in course.source_notebooks("a1_numpy_basics"):
+            path = key_path(course.key_directory, "a1_numpy_basics", notebook.stem)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"format": KEY_FORMAT, "seconds": seconds, "cells": {}}))
+    return course
+
+
+@pytest.mark.parametrize("seconds, bound", [(None, 600), (2.5, 60), (20.3, 203), (250.0, 600)])
+def test_a_submissions_time_bound_follows_from_its_assignment(tmp_path, seconds, bound):
+    """10 x the instructor notebook's sandboxed run, at least 60 s and at most 600 s (no key: 600 s)."""
+    assert time_bound(_course_with_key_seconds(tmp_path, seconds), "a1_numpy_basics") == bound
+
+
+def test_the_time_bound_follows_the_configuration(tmp_path):
+    course = _course_with_key_seconds(tmp_path, 3.0)
+    config = Config()
+    config.GraderLimits.time_factor = 4.0
+    config.GraderLimits.time_floor_seconds = 5
+    assert time_bound(course, "a1_numpy_basics", GraderLimits(config=config)) == 12

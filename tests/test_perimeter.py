@@ -36,7 +36,7 @@ from grader.intake.lms import intake
 from grader.outputs.results import exercise_scores, write_exercise_csv
 from grader.outputs.score_table import score_table
 from grader.run.classgrade import grade_class
-from grader.run.state import STATE_FILE
+from grader.run.state import LOCK_FILE, STATE_FILE
 from grader.sandbox import probe
 
 pytestmark = [pytest.mark.slow,
@@ -49,7 +49,7 @@ SECRET = "perimeter-secret-5d1c"
 MARK = "PERIMETER-MARK-9e2f"
 TS = "2026-11-20 10:00:00.000000 UTC"
 ROOT = os.geteuid() == 0
-OUTPUTS = {"autograded", "feedback", "gradebook.db", STATE_FILE}
+OUTPUTS = {"autograded", "feedback", "gradebook.db", STATE_FILE, LOCK_FILE}   # what the grader writes
 
 # hostile cells, each inserted after the setup cell of a notebook
 WRITES_EVERYWHERE = r'''

@@ -161,8 +161,10 @@ def hostile_class(tmp_path_factory):
         # the attacks report what they could do by printing it: keep what they print (the grader drops it
         # from autograded notebooks by default). The limits leave an honest cell room on a busy machine
         # (the resource attack's cell forks hundreds of processes): nbgrader's 30 s per cell, 90 s in all.
+        # (the time bound's floor is the limit itself, so that every submission here has the whole 90 s)
         config.write("\nc.Execute.timeout = 30\nc.GraderLimits.submission_seconds = %d\n"
-                     "c.CompareWithKey.keep_student_outputs = True\n" % OUTER_LIMIT)
+                     "c.GraderLimits.time_floor_seconds = %d\nc.CompareWithKey.keep_student_outputs = True\n"
+                     % (OUTER_LIMIT, OUTER_LIMIT))
     generate_release(course, [A1], log=lambda *_: None)
     build_keys(course, [A1], log=lambda *_: None)
 

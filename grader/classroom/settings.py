@@ -13,6 +13,7 @@ STATE_ENV = "NNCOURSE_HUB_DIR"            # where hub/jupyterhub_config.py finds
 EXCHANGE_ENV = "NNCOURSE_EXCHANGE"        # read by the course's nbgrader_config.py
 DATA_ENV = "NNCOURSE_DATA_DIR"            # read by nncourse.datasets (the cat / non-cat files)
 SETTINGS_FILE = "classroom.json"
+SERVICE_NAME = "grading"                  # the on-submit grading service: /services/grading/
 REPO = Path(__file__).resolve().parents[2]
 HUB_FILES = REPO / "hub"
 
@@ -37,6 +38,7 @@ class Classroom:
     port: int = 8000
     hub_port: int = 8081
     proxy_api_port: int = 8001
+    service_port: int = 8002                 # the on-submit grading service (reached through the hub)
     data_dir: str = ""                       # NNCOURSE_DATA_DIR for every server ("" = unset)
     student_env: Path | None = None          # default: <state>/student-env
     instructor_env: Path = Path(sys.prefix)  # the instructor's tools: this repository's .venv

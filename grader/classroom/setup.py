@@ -95,9 +95,11 @@ def describe(classroom: Classroom, passwords: dict[str, str], repository: Path |
               "As %s: open %suser/%s/formgrader in its own browser tab (JupyterHub forbids it in a frame)"
               % (classroom.instructor, classroom.url, classroom.instructor),
               "  and press Release for an assignment; students fetch it in Nbgrader > Assignment List.",
-              "After the deadline: Collect, then in a terminal of the instructor's JupyterLab (~/course):",
-              "  python -m grader keys && python -m grader grade",
-              "and Release Feedback in the formgrader. Stop with Ctrl+C; remove it all with",
+              "Each submission is graded as it arrives (the hub runs the grading service, as %s); students"
+              % classroom.instructor,
+              "  press Fetch Feedback, and see their submissions at %sservices/grading/." % classroom.url,
+              "Reports: python -m grader grade in a terminal of the instructor's JupyterLab (~/course).",
+              "Stop with Ctrl+C; remove it all with",
               "  %s -m grader hub remove --state %s" % (classroom.instructor_env / "bin" / "python", classroom.state),
               ""]
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 import nbformat
@@ -126,14 +127,18 @@ def helpers_sha256(folder: Path) -> str:
 
 
 def build_key(source_notebook: Path, assignment: str, config) -> dict:
-    """Execute ``source_notebook`` the way autograde does and return its key."""
+    """Execute ``source_notebook`` the way autograde does and return its key. The key keeps how long the
+    sandboxed run took (``seconds``): a submission's time bound follows from it (grader.run.bounds)."""
     raw = source_notebook.read_bytes()
     nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+    start = time.perf_counter()
     with nbutils.setenv(NBGRADER_EXECUTION="autograde"):
         executor = autograde_executor(config)(config=config)
         nb, _ = executor.preprocess(nb, {"metadata": {"path": str(source_notebook.parent)}})
+    seconds = time.perf_counter() - start
     key = collect_key(nb, hashlib.sha256(raw).hexdigest(), assignment, source_notebook.stem)
     key["helpers_sha256"] = helpers_sha256(source_notebook.parent)
+    key["seconds"] = round(seconds, 2)
     return key
 
 

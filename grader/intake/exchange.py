@@ -37,6 +37,7 @@ from ..safefiles import FILE_BYTES, Policy, Refused, copy_tree, describe
 
 
 def name_problem(filename: str) -> str | None:
+    """Why an inbound folder's name cannot be read as <student>+<assignment>+<timestamp>[+<random>], or None."""
     parts = filename.rsplit("+", 3)
     if len(parts) < 3:
         return "does not read <student>+<assignment>+<timestamp>"
@@ -52,12 +53,48 @@ def name_problem(filename: str) -> str | None:
     return None
 
 
+def folder_problem(path: str, student: str, check_owner: bool = True) -> str | None:
+    """Why the inbound folder at ``path`` does not speak for ``student`` (a link, a special file, or a folder
+    that another user made in the student's name), or None. Never follows a link."""
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode):
+        return "is a symbolic link" if stat.S_ISLNK(info.st_mode) else describe(info.st_mode)
+    if not check_owner or info.st_uid == os.geteuid():
+        return None
+    try:
+        owner = pwd.getpwuid(info.st_uid).pw_name
+    except KeyError:
+        return None     # an account unknown here: nbgrader's own warning applies
+    if owner != student:
+        return "is owned by %s, not by %s: it does not speak for %s" % (owner, student, student)
+    return None
+
+
+def take_folder(inbound: Path, name: str, dest: Path, coursedir, notebook_bytes: int) -> list[str]:
+    """Copy the inbound folder ``name`` to ``dest`` by the rules of the module's docstring and write its
+    ``timestamp.txt`` from the folder's name; return the notes on files refused or not used. Raises Refused
+    when the folder itself cannot be taken."""
+    other = min(FILE_BYTES, 1000 * coursedir.max_file_size)
+
+    def limit(path: str) -> int | None:
+        base = path.rpartition("/")[2]
+        if coursedir.include and not any(fnmatch.fnmatch(base, glob) for glob in coursedir.include):
+            return None
+        return notebook_bytes if base.endswith(".ipynb") else other
+
+    policy = Policy(limit=limit, ignore=tuple(coursedir.ignore), total_bytes=1000 * coursedir.max_dir_size)
+    taken = copy_tree(inbound, name, dest, policy)
+    with open(dest / "timestamp.txt", "w") as handle:
+        handle.write(name.rsplit("+", 3)[2])
+    return taken.notes()
+
+
 class SafeCollect(ExchangeCollect):
     """nbgrader's collect, copying regular files only and refusing folders that speak for others."""
 
     def _path_to_record(self, path):
         filename = os.path.basename(path)
-        problem = name_problem(filename) or self._folder_problem(path, filename.split("+", 1)[0])
+        problem = name_problem(filename) or folder_problem(path, filename.split("+", 1)[0], self.check_owner)
         if problem is None:
             return super()._path_to_record(path)
         self.log.warning("refused: inbound/%s %s; not collected", filename, problem)
@@ -74,40 +111,13 @@ class SafeCollect(ExchangeCollect):
         self.src_records = [record for record in self.src_records if "problem" not in record]
         super().copy_files()
 
-    def _folder_problem(self, path: str, student: str) -> str | None:
-        info = os.lstat(path)
-        if not stat.S_ISDIR(info.st_mode):
-            return "is a symbolic link" if stat.S_ISLNK(info.st_mode) else describe(info.st_mode)
-        if not self.check_owner or info.st_uid == os.geteuid():
-            return None
-        try:
-            owner = pwd.getpwuid(info.st_uid).pw_name
-        except KeyError:
-            return None     # an account unknown here: nbgrader's own warning applies
-        if owner != student:
-            return "is owned by %s, not by %s: it does not speak for %s" % (owner, student, student)
-        return None
-
     def do_copy(self, src, dest, log=None):
         """Copy one submission folder (see the module's docstring); never raises for a bad file."""
-        coursedir = self.coursedir
-        notebook = GraderLimits(config=self.config).notebook_bytes
-        other = min(FILE_BYTES, 1000 * coursedir.max_file_size)
-
-        def limit(path: str) -> int | None:
-            name = path.rpartition("/")[2]
-            if coursedir.include and not any(fnmatch.fnmatch(name, glob) for glob in coursedir.include):
-                return None
-            return notebook if name.endswith(".ipynb") else other
-
-        policy = Policy(limit=limit, ignore=tuple(coursedir.ignore), total_bytes=1000 * coursedir.max_dir_size)
         try:
-            taken = copy_tree(Path(self.inbound_path), os.path.basename(src), Path(dest), policy)
+            notes = take_folder(Path(self.inbound_path), os.path.basename(src), Path(dest), self.coursedir,
+                                GraderLimits(config=self.config).notebook_bytes)
         except Refused as refusal:
             self.log.warning("refused: inbound/%s; not collected", refusal)
             return
-        for note in taken.notes():
-            self.log.warning("%s / %s: %s", Path(dest).parent.name, coursedir.assignment_id, note)
-        stamp = os.path.basename(src).rsplit("+", 3)[2]
-        with open(os.path.join(dest, "timestamp.txt"), "w") as handle:
-            handle.write(stamp)
+        for note in notes:
+            self.log.warning("%s / %s: %s", Path(dest).parent.name, self.coursedir.assignment_id, note)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Sequence
 
 import nbformat
 from nbconvert.exporters import Exporter
@@ -114,17 +115,21 @@ def _notebooks(coursedir, assignment: str) -> list[str]:
     return sorted(p.stem for p in _source_folder(coursedir, assignment).glob("*.ipynb"))
 
 
-def feedback_html(coursedir, student: str, assignment: str, notebook: str, autograded) -> str:
+def feedback_html(coursedir, student: str, assignment: str, notebook: str, autograded, verdicts: str = "full",
+                  about: Sequence[str] = ()) -> str:
     """The feedback page of one autograded notebook (``autograded``, an nbformat node): the submitted file it
-    was graded from, the instructor's notebook, the gradebook's grades and the assignment's pictures."""
+    was graded from, the instructor's notebook, the gradebook's grades and the assignment's pictures
+    (``verdicts`` and ``about``: see :func:`grader.outputs.feedback_page.render_feedback`)."""
     submitted = submitted_notebook(coursedir, student, assignment, notebook, autograded)
     instructor = instructor_notebook(coursedir, assignment, notebook)
     grades = gradebook_grades(coursedir.db_url, coursedir.course_id, student, assignment, notebook)
     return render_feedback(submitted, autograded, instructor, grades, student=student, assignment=assignment,
-                           notebook=notebook, images=image_resolver(_source_folder(coursedir, assignment)))
+                           notebook=notebook, images=image_resolver(_source_folder(coursedir, assignment)),
+                           verdicts=verdicts, about=about)
 
 
-def write_feedback(course, student: str, assignment: str) -> list[Path]:
+def write_feedback(course, student: str, assignment: str, verdicts: str = "full",
+                   about: Sequence[str] = ()) -> list[Path]:
     """The feedback pages of one autograded submission of ``course``, in ``feedback/<student>/<assignment>/``.
 
     The same folder nbgrader's ``generate_feedback`` makes with :class:`FeedbackExporter`: one page per
@@ -146,7 +151,8 @@ def write_feedback(course, student: str, assignment: str) -> list[Path]:
     for path in sorted(autograded.glob("*.ipynb")):
         if path.stem not in known:
             continue
-        page = feedback_html(coursedir, student, assignment, path.stem, nbformat.read(str(path), as_version=4))
+        page = feedback_html(coursedir, student, assignment, path.stem, nbformat.read(str(path), as_version=4),
+                             verdicts, about)
         pages.append(destination / ("%s.html" % path.stem))
         pages[-1].write_text(page, encoding="utf-8")
     clean_feedback_folder(destination, known)

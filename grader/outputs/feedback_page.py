@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import html
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import nbformat
 
@@ -52,6 +53,7 @@ table.summary{border-collapse:collapse;margin:8px 0 16px;background:#fff}
 table.summary td,table.summary th{border:1px solid #d6d9de;padding:4px 12px;text-align:left}
 table.summary td.num{text-align:right;font-variant-numeric:tabular-nums}
 .full{color:#1a7f37}.part{color:#9a6700}.none{color:#cf222e}
+.submission{color:#333;margin:0 0 12px;padding-left:18px}
 .notes{background:#fff8c5;border:1px solid #d4a72c;padding:8px 14px;border-radius:6px}
 .about{color:#555;font-size:.92em}
 .cell{background:#fff;border:1px solid #e1e4e8;border-radius:6px;margin:12px 0;padding:8px 14px}
@@ -99,7 +101,11 @@ def _status_class(score: float, maximum: float) -> str:
     return "full" if score >= maximum > 0 else ("part" if score > 0 else "none")
 
 
-def _verdict_html(verdict: dict | None, score: float, maximum: float) -> str:
+SCORES_ONLY = ("Scores only: your course shows the details of the checks for this submission later, not "
+               "now.")
+
+
+def _verdict_html(verdict: dict | None, score: float, maximum: float, details: bool = True) -> str:
     if not verdict:
         return '<div class="verdict">Not graded automatically: %s / %s points.</div>' % (
             _points(score), _points(maximum))
@@ -108,6 +114,9 @@ def _verdict_html(verdict: dict | None, score: float, maximum: float) -> str:
     if abs(score - float(verdict.get("score", score))) > 1e-9:
         parts.append(" (the grader gave %s; changed by your instructor)" % _points(float(verdict["score"])))
     parts.append("</div>")
+    if not details:
+        parts.append("<div>%s</div></div>" % html.escape(SCORES_ONLY))
+        return "".join(parts)
     if verdict.get("fatal"):
         parts.append("<div>The hidden checks of this cell could not be verified: %s.</div>"
                      % html.escape(str(verdict["fatal"])))
@@ -133,15 +142,17 @@ def _verdict_html(verdict: dict | None, score: float, maximum: float) -> str:
 
 
 def render_feedback(submitted, autograded, instructor, grades: Grades, *, student: str, assignment: str,
-                    notebook: str, images=None) -> str:
+                    notebook: str, images=None, verdicts: str = "full", about: Sequence[str] = ()) -> str:
     """The feedback page (a complete HTML document) of one graded notebook.
 
     ``submitted`` is the notebook as the student handed it in, ``autograded`` the graded one
     (read for the verdicts and structure notes only), ``instructor`` the source notebook (for
-    the cells' roles), ``grades`` the gradebook's scores and comments.
+    the cells' roles), ``grades`` the gradebook's scores and comments. ``verdicts="score"`` shows the
+    scores without the checks' details; ``about`` are lines on this submission, in the grader's words
+    (when it was graded, which submission it is, how many graded submissions remain).
     """
-    verdicts = {c.metadata.nbgrader["grade_id"]: verdict_of(c)
-                for c in autograded.cells if is_graded_test(c)}
+    details = verdicts != "score"
+    found = {c.metadata.nbgrader["grade_id"]: verdict_of(c) for c in autograded.cells if is_graded_test(c)}
     graded_ids = [c.metadata.nbgrader["grade_id"] for c in instructor.cells
                   if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
     roles = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader for c in instructor.cells
@@ -165,6 +176,8 @@ def render_feedback(submitted, autograded, instructor, grades: Grades, *, studen
            '<p class="total">Score: %s / %s%s</p>' % (
                _points(total), _points(maximum),
                " (late penalty: %s)" % _points(grades.penalty) if grades.penalty else "")]
+    if about:
+        out.append('<ul class="submission">%s</ul>' % "".join("<li>%s</li>" % html.escape(line) for line in about))
     out.append('<table class="summary"><tr><th>exercise</th><th>score</th></tr>')
     for grade_id in graded_ids:
         score, top = grades.scores.get(grade_id, 0.0), grades.maxima.get(grade_id, 0.0)
@@ -180,12 +193,12 @@ def render_feedback(submitted, autograded, instructor, grades: Grades, *, studen
                "under each graded cell. %s</p></header><main>" % html.escape(NO_OUTPUTS))
 
     for cell in shown.cells:
-        out.append(_cell_html(cell, roles, verdicts, grades, images))
+        out.append(_cell_html(cell, roles, found, grades, images, details))
     out.append("</main></body></html>")
     return "\n".join(out)
 
 
-def _cell_html(cell, roles: dict, verdicts: dict, grades: Grades, images) -> str:
+def _cell_html(cell, roles: dict, verdicts: dict, grades: Grades, images, details: bool = True) -> str:
     info = cell.metadata.get("nbgrader") or {}
     grade_id = info.get("grade_id") if isinstance(info.get("grade_id"), str) else None
     restored = is_restored(cell)
@@ -195,7 +208,7 @@ def _cell_html(cell, roles: dict, verdicts: dict, grades: Grades, images) -> str
         return ('<section class="cell checks" id="%s"><div class="label">Graded checks &middot; %s '
                 "(%s points)</div>%s%s</section>" % (
                     html.escape(grade_id), html.escape(exercise_name(grade_id)), _points(top), body,
-                    _verdict_html(verdicts.get(grade_id), score, top)))
+                    _verdict_html(verdicts.get(grade_id), score, top, details)))
     if restored:
         return ('<section class="cell"><div class="label">A locked cell of the assignment (%s) was missing '
                 "from your submission; the grader put it back.</div></section>" % html.escape(grade_id or "?"))

@@ -10,8 +10,8 @@ An engine takes the jobs as they are found and yields each result as it finishes
 
 from __future__ import annotations
 
+import errno
 import os
-import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -23,8 +23,11 @@ from ..safefiles import Refused
 from ..timing import collect, phase
 from .jobs import GradeResult, Job
 from .pool import pool as worker_pool
+from .scratch import SCRATCH_PREFIX, held_folder
 from .workspace import prepare_workspace
 
+#: Errors of the grader's own machine, not of the submission: a job that meets one can be run again.
+GRADER_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EMFILE, errno.ENFILE, errno.ENOMEM}
 #: Runs jobs (given as they are found: an engine may start the first before the last is known) and
 #: yields each one's result as it finishes.
 Engine = Callable[[Iterable[Job]], Iterator[GradeResult]]
@@ -39,14 +42,11 @@ def grade_workspace(job: Job) -> GradeResult:
     Jupyter's connection files, the grading process's log) is made in one scratch folder that is
     removed here, however the grading process (or its worker) ended.
     """
-    scratch = tempfile.mkdtemp(prefix="nncourse-run-")
-    os.chmod(scratch, 0o711)    # the sandbox's uid passes through to its kernel's folder
-    env = dict(os.environ, NNCOURSE_SCRATCH=scratch, TMPDIR=scratch,
-               JUPYTER_RUNTIME_DIR=os.path.join(scratch, "runtime"))
-    try:
+    with held_folder(Path(tempfile.gettempdir()), SCRATCH_PREFIX, mode=0o711) as scratch:
+        # 0o711: the sandbox's uid passes through to its kernel's folder
+        env = dict(os.environ, NNCOURSE_SCRATCH=str(scratch), TMPDIR=str(scratch),
+                   JUPYTER_RUNTIME_DIR=str(scratch / "runtime"))
         return worker_pool().grade(job, env=env)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def grade_job(job: Job) -> GradeResult:
@@ -60,11 +60,14 @@ def grade_job(job: Job) -> GradeResult:
     try:
         with phase("workspace"):
             workspace, notes = prepare_workspace(Course(Path(job.course)), Path(job.snapshot), job.student,
-                                                 job.assignment, Path(job.workspaces))
+                                                 job.assignment, Path(job.workspaces),
+                                                 Path(job.submitted) if job.submitted else None)
     except Refused as refusal:
         result = GradeResult.failed(job, str(refusal))
-    except OSError as exc:
-        result = GradeResult.failed(job, "submitted/%s/%s could not be read: %s" % (job.student, job.assignment, exc))
+    except OSError as exc:   # the student's folder unreadable, or the grader's disk full: the latter is retried
+        where = Path(job.submitted).name if job.submitted else "submitted"
+        result = GradeResult.failed(job, "%s/%s/%s could not be read: %s" % (where, job.student, job.assignment, exc),
+                                    retry=exc.errno in GRADER_ERRNOS)
     else:
         result = grade_workspace(job)
         result.notes = notes

@@ -30,7 +30,7 @@ def grade(job: Job) -> GradeResult:
         if not reason:
             with phase("feedback"):
                 try:
-                    write_feedback(course, job.student, job.assignment)
+                    write_feedback(course, job.student, job.assignment, job.verdicts, job.about)
                 except (FeedbackError, OSError, ValueError) as exc:
                     reason = "feedback failed: %s" % exc
     return GradeResult(job.student, job.assignment, not reason, reason[:MAX_REASON], phases=collect())

@@ -23,6 +23,9 @@ class Job:
     workspaces: str      # the folder in which the job makes its workspace (the merging process reads it)
     seconds: int         # outer time limit of the submission's grading process (c.GraderLimits.submission_seconds)
     memory_bytes: int    # address-space limit of that process (c.GraderLimits.grader_memory_bytes)
+    submitted: str = ""  # the folder holding <student>/<assignment> to grade ("": the course's submitted/)
+    verdicts: str = "full"   # what the feedback page shows: "full" (every check) or "score" (the scores only)
+    about: tuple[str, ...] = ()   # lines the feedback page shows under its title (the on-submit service's)
 
     @property
     def workspace(self) -> Path:
@@ -34,7 +37,10 @@ class Job:
 
     @classmethod
     def from_json(cls, data: dict) -> "Job":
-        return cls(**{f.name: data[f.name] for f in fields(cls)})
+        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        if "about" in values:
+            values["about"] = tuple(values["about"])
+        return cls(**values)
 
 
 @dataclass
@@ -50,6 +56,7 @@ class GradeResult:
     skipped: bool = False   # unchanged since it was last graded: the earlier result was kept
     notes: list[str] = field(default_factory=list)   # files of the submission refused or not used
     phases: dict[str, float] = field(default_factory=dict)   # where the time went, by phase (grader.timing)
+    retry: bool = False     # not graded for a reason of the grader's own (a full disk, a lost worker): try again
 
     @classmethod
     def failed(cls, job: Job, reason: str, **more) -> "GradeResult":

@@ -125,9 +125,9 @@ class WorkerPool:
         worker = self._checkout()
         try:
             result = worker.grade(job, env=env)
-        except WorkerFailed as exc:
+        except WorkerFailed as exc:   # the worker's death is not the submission's doing: it may be graded again
             self._discard(worker)
-            return GradeResult.failed(job, str(exc))
+            return GradeResult.failed(job, str(exc), retry=True)
         except BaseException:
             self._discard(worker)
             raise

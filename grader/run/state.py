@@ -7,15 +7,19 @@ again from scratch. The fingerprints live in ``.grading-state.json`` in the cour
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from ..course import CONFIG_FILE, Course
 from ..safefiles import hash_tree
 
 STATE_FILE = ".grading-state.json"
+LOCK_FILE = ".grading.lock"
 #: The grader's own package: a change to any of its .py files regrades everything.
 GRADER_PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -43,6 +47,29 @@ def inputs_fingerprint(course: Course, student: str, assignment: str, grader: st
         if folder.is_dir():
             _hash_tree(digest, folder)
     return digest.hexdigest()
+
+
+@contextmanager
+def course_lock(course: Course) -> Iterator[None]:
+    """Held while a result is merged into the course (its gradebook rows, autograded/, feedback/, submitted/
+    and the state file), so that the class grader and the on-submit service never merge at the same time."""
+    fd = os.open(course.root / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def record(course: Course, student: str, assignment: str, entry: dict | None) -> None:
+    """Write one submission's entry in the state file (None removes it), keeping everything else another
+    process wrote there meanwhile. Call it under :func:`course_lock`."""
+    state = load_state(course)
+    if entry is None:
+        state.pop("%s/%s" % (assignment, student), None)
+    else:
+        state["%s/%s" % (assignment, student)] = entry
+    save_state(course, state)
 
 
 def load_state(course: Course) -> dict:

@@ -37,9 +37,10 @@ def submissions(course: Course) -> list[tuple[str, str]]:
             for a in sorted(s.iterdir()) if (a.is_dir() or a.is_symlink()) and a.name in known]
 
 
-def take_submission(course: Course, student: str, assignment: str, dest: Path) -> list[str]:
-    """Copy what grading needs of one submission folder to ``dest``; return the notes for the
-    instructor (files refused, files not used).
+def take_submission(course: Course, student: str, assignment: str, dest: Path,
+                    submitted: Path | None = None) -> list[str]:
+    """Copy what grading needs of one submission folder, ``<submitted>/<student>/<assignment>`` (by default
+    the course's submitted/), to ``dest``; return the notes for the instructor (files refused, files not used).
 
     Only the assignment's notebooks (each at most c.GraderLimits.notebook_bytes) and timestamp.txt are
     taken, as regular files (grader.safefiles): a link, FIFO, device or hard link is refused by
@@ -54,11 +55,13 @@ def take_submission(course: Course, student: str, assignment: str, dest: Path) -
                               if p.name not in notebooks))
     policy = Policy(limit=lambda name: limit if name in notebooks else KEPT_FILES.get(name),
                     descend=False, ignore=IGNORED + handed_out, total_bytes=len(notebooks) * limit + 8192)
-    shown = "submitted/%s/%s" % (student, assignment)
+    base = submitted or course.folder("submitted")
+    label = base.name if submitted else "submitted"
+    shown = "%s/%s/%s" % (label, student, assignment)
     try:
-        taken = copy_tree(course.folder("submitted"), Path(student) / assignment, dest, policy)
+        taken = copy_tree(base, Path(student) / assignment, dest, policy)
     except Refused as refusal:
-        raise Refused("submitted/" + refusal.name, refusal.why) from None
+        raise Refused("%s/%s" % (label, refusal.name), refusal.why) from None
     for notebook in sorted(notebooks - set(taken.files)):
         refusal = taken.refusal_of(notebook)
         if refusal:

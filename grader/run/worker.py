@@ -65,7 +65,7 @@ def _preload() -> None:
     import grader.sandbox.kernel  # noqa: F401
     import nbgrader.converters  # noqa: F401
     import nbgrader.preprocessors  # noqa: F401
-    from grader.outputs.feedback import Grades, render_feedback
+    from grader.outputs.feedback_page import Grades, render_feedback
 
     nb = new_notebook(cells=[new_markdown_cell("Warm-up: $x^2$ and *text*"),
                              new_code_cell("def f(x):\n    return x + 1\n")])

@@ -34,10 +34,11 @@ def snapshot_gradebook(course: Course, dest: Path) -> Path:
     return dest
 
 
-def prepare_workspace(course: Course, snapshot: Path, student: str, assignment: str,
-                      base: Path) -> tuple[Course, list[str]]:
-    """A private course folder holding one submission, for one grading run, and the notes on what
-    of the submission was refused or not used. Raises Refused when it cannot be graded."""
+def prepare_workspace(course: Course, snapshot: Path, student: str, assignment: str, base: Path,
+                      submitted: Path | None = None) -> tuple[Course, list[str]]:
+    """A private course folder holding one submission (``<submitted>/<student>/<assignment>``, by default the
+    course's submitted/), for one grading run, and the notes on what of the submission was refused or not
+    used. Raises Refused when it cannot be graded."""
     root = base / ("%s--%s" % (student, assignment))
     shutil.rmtree(root, ignore_errors=True)
     (root / "source").mkdir(parents=True)
@@ -45,7 +46,7 @@ def prepare_workspace(course: Course, snapshot: Path, student: str, assignment: 
     os.symlink(course.root / "source" / assignment, root / "source" / assignment)
     os.symlink(course.key_directory, root / "answer_keys")
     shutil.copy2(snapshot, root / "gradebook.db")
-    notes = take_submission(course, student, assignment, root / "submitted" / student / assignment)
+    notes = take_submission(course, student, assignment, root / "submitted" / student / assignment, submitted)
     problem = unreadable_notebooks(root / "submitted" / student / assignment, root)
     if problem:
         raise Refused(problem)
