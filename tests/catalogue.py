@@ -8,11 +8,14 @@ call it: a bug in it must cost nothing there (they are checked a second time wit
 The answers are our own: bugs students make (wrong axis, missing keepdims or 1/m, transposes, in-place
 updates, >= at 0.5, ignored arguments, printing at the wrong time) and rewrites with loops, other NumPy
 calls and other valid types. Bugs that an example class (grader/example_class) also hands in are taken
-from it, so each is written once.
+from it, so each is written once. Some bugs are right values in another form than the one asked for (a
+NumPy float for a Python float): they keep a share of the points (tests/fairness.py lists them). The wrong
+calls of earlier exercises that tests/fairness.py writes are bugs of the function that makes them.
 """
 
 from __future__ import annotations
 
+from fairness import WRONG_CALLS
 from grader.example_class import (a1_numpy_basics, a2_logistic_regression, a3_planar_data, a4_deep_network,
                                   a5_deep_application, a6_digits)
 from grader.example_class.a3_planar_data import backward_variant
@@ -1095,3 +1098,8 @@ def my_dense_v(A_in, W, b, g):
     return g(np.einsum("mn,nj->mj", A_in, W) + b)
 """,
 })
+
+# ================================================================ wrong calls of earlier exercises
+for _assignment, _functions in WRONG_CALLS.items():
+    for _function, _calls in _functions.items():
+        CATALOGUE[_assignment][_function]["bugs"].update(_calls)

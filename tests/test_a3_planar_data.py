@@ -225,8 +225,9 @@ def update_parameters(parameters, grads, learning_rate=1.2):
     "sigmoid in the hidden layer": (
         {"forward_propagation": catalogued(A3, "forward_propagation", "sigmoid in the hidden layer")},
         {"forward_propagation_test": 0}),
+    # right values in another form than the one asked for: 80 % of each check (the inputs check in full)
     "cost as a NumPy scalar": (
-        {"compute_cost": catalogued(A3, "compute_cost", "a NumPy scalar")}, {"compute_cost_test": 0}),
+        {"compute_cost": catalogued(A3, "compute_cost", "a NumPy scalar")}, {"compute_cost_test": 8.4}),
     "cost without 1/m": ({"compute_cost": catalogued(A3, "compute_cost", "no 1/m")}, {"compute_cost_test": 0}),
     "nn_model ignores n_h": ({"nn_model": '''
 def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
@@ -246,8 +247,8 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
         parameters = update_parameters(parameters, backward_propagation(parameters, cache, X, Y))
     return parameters
 '''}, {"nn_model_test": 0}),
-    "predict returns numbers": (
-        {"predict": catalogued(A3, "predict", "numbers instead of booleans")}, {"predict_test": 0}),
+    "predict returns numbers": (   # right values in another form, as the NumPy scalar cost above
+        {"predict": catalogued(A3, "predict", "numbers instead of booleans")}, {"predict_test": 8.4}),
 }
 
 

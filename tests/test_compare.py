@@ -152,7 +152,7 @@ def test_errors_against_zero_are_absolute():
     (np.array([[True, False]]), np.array([[True, True]]), "1 of 2 values is wrong"),
     (0.25, 0.5, "the value is wrong (relative error 1)"),
     (np.array([[0.25]]), np.array([[0.5]]), "the value is wrong (relative error 1)"),
-    (np.ones(3), np.arange(3), "the values are integers (int64), but floating-point numbers are needed here"),
+    (np.ones(3), np.arange(3), "the values are integers (int64), but floating-point numbers were expected"),
     ((1.0, 2.0), (1.0,), "the result has 1 item, but 2 were expected"),
     ((1.0,), (1.0, 2.0), "the result has 2 items, but 1 was expected"),
     (np.ones((3, 1)), np.ones(3), "the result has shape (3,), but shape (3, 1) was expected"),

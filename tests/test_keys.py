@@ -42,7 +42,8 @@ def test_key_holds_records_fingerprints_and_points(tmp_path):
     assert names == ["sqrt of 4", "int of a word", "a tuple"]
     assert cell["records"][1]["value"] == {"t": "raised", "type": "ValueError", "base": "ValueError"}
     assert cell["records"][2]["spec"] == {"rtol": 0.5, "atol": 1e-9, "exact": False, "weight": 2.0,
-                                          "explain": "", "guard": False, "compare": "value", "type_hint": ""}
+                                          "explain": "", "guard": False, "compare": "value", "type_hint": "",
+                                          "form": "any"}
     json.dumps(key)  # a key is plain JSON
 
 

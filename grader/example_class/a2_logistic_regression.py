@@ -119,12 +119,13 @@ STUDENTS = {
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions, so the visible "
         "checks of its wrong propagate pass; propagate has the gradients' sign flipped (the costs are "
-        "right, the gradients not: 0) and initialize_with_zeros returns the int 0 for b. optimize and "
-        "model, right themselves, keep full marks",
+        "right, the gradients not: 0) and initialize_with_zeros returns the int 0 for b (the right value "
+        "in another form than the float asked for: 80 %). optimize and model, right themselves, keep full "
+        "marks",
         answers={**solved("flatten_and_standardize", "sigmoid", "optimize", "predict", "model"),
                  "propagate": PROPAGATE_GRADIENT_SIGN, "initialize_with_zeros": INITIALIZE_INT_BIAS},
         extra_cells=[CHEAT_ALLCLOSE],
-        expected={**_all(10), "initialize_with_zeros_test": 0, "propagate_test": 0}),
+        expected={**_all(10), "initialize_with_zeros_test": 8, "propagate_test": 0}),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "flatten_and_standardize forgets to divide by 255: blanked tests record nothing, so every cell "

@@ -115,12 +115,14 @@ STUDENTS = {
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions; "
         "layer_sizes returns a list instead of a tuple and predict returns rounded floats instead "
-        "of booleans. nn_model, which only indexes layer_sizes' result, is still right",
+        "of booleans: right values in another form than the one asked for, which keep 80 % of each "
+        "check (4 of 5 checks, the fifth, inputs unchanged, in full: 8.4). nn_model, which only indexes "
+        "layer_sizes' result, is still right",
         answers={**solved("data_shapes", "initialize_parameters", "forward_propagation",
                            "compute_cost", "backward_propagation", "update_parameters", "nn_model"),
                  "layer_sizes": LAYER_SIZES_LIST, "predict": PREDICT_ROUNDED},
         extra_cells=[CHEAT_ALLCLOSE],
-        expected={**_all(10), "layer_sizes_test": 0, "predict_test": 0}),
+        expected={**_all(10), "layer_sizes_test": 8.4, "predict_test": 8.4}),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "compute_cost returns a NumPy scalar: blanked tests record nothing, so every cell scores 0",

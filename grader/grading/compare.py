@@ -8,9 +8,13 @@ The rules (``spec`` always comes from the answer key, never from the student):
 
 * **Types.** With ``exact`` (the default) the kinds must agree: a Python float
   is not a NumPy float64, which is not a 0-d array; a tuple is not a list; a
-  float subclass is an ``object`` and never matches. Without ``exact`` any real
-  number (int, float, NumPy scalar, 0-d array) matches any real number, and an
-  array matches an array of any numeric dtype with the same shape.
+  float subclass is an ``object`` and never matches. Without ``exact`` only the
+  values count, not their form: any single number (bool, int, float, NumPy
+  scalar, 0-d array; a bool counts as 0 or 1) matches any single number, an
+  array matches an array of any numeric dtype with the same shape, and a list
+  matches a tuple with the same items. The grader compares both ways to tell
+  "the values are right" from "the form is the one asked for"
+  (:mod:`grader.grading.verdict`).
 * **Shapes** must be equal: ``(n,)`` is not ``(n, 1)``.
 * **Dtype kind** (bool, integer, floating, complex) must agree under ``exact``;
   float32 and float64 are both floating.
@@ -46,7 +50,7 @@ import numpy as np
 _KIND_WORDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "floating-point numbers",
                "c": "complex numbers"}
 _KIND_GROUP = {"b": "b", "i": "i", "u": "i", "f": "f", "c": "c"}
-_REAL_SCALAR_TAGS = ("int", "float", "scalar")
+_REAL_SCALAR_TAGS = ("bool", "int", "float", "scalar")
 #: Type names an ``object`` record may be called by in a message: Python's and NumPy's own.
 _NAMEABLE_TYPES = {name for name, value in vars(builtins).items() if isinstance(value, type)} | {
     "numpy.matrix", "numpy.ma.MaskedArray", "numpy.ma.core.MaskedArray", "function",
@@ -93,6 +97,10 @@ def as_array(enc: dict) -> np.ndarray:
         if type(enc.get("v")) is not int:
             raise MalformedRecord("bad int encoding")
         return np.array(enc["v"], dtype=object if abs(enc["v"]) >= 2**63 else np.int64)
+    if tag == "bool":
+        if type(enc.get("v")) is not bool:
+            raise MalformedRecord("bad bool encoding")
+        return np.array(enc["v"])
     raise MalformedRecord("not a number")
 
 
@@ -201,10 +209,12 @@ def _count(n: int, noun: str) -> str:
     return "%d %s%s" % (n, noun, "" if n == 1 else "s")
 
 
-def _is_real_number(enc: dict) -> bool:
+def _is_single_number(enc: dict) -> bool:
+    """A single real number in any form: a Python bool, int or float, a NumPy scalar or a 0-d array
+    (of booleans, integers or floats)."""
     if enc.get("t") in _REAL_SCALAR_TAGS:
-        return enc.get("t") != "scalar" or np.dtype(enc["dtype"]).kind in "iuf"
-    return enc.get("t") == "array" and enc.get("shape") == [] and np.dtype(enc["dtype"]).kind in "iuf"
+        return enc.get("t") != "scalar" or np.dtype(enc["dtype"]).kind in "buif"
+    return enc.get("t") == "array" and enc.get("shape") == [] and np.dtype(enc["dtype"]).kind in "buif"
 
 
 def _subject(path: str, spec: dict) -> str:
@@ -229,13 +239,13 @@ def compare_values(expected: np.ndarray, actual: np.ndarray, rtol: float, atol: 
 
     The problem is a clause that stands on its own: '1 of 4 values is wrong (largest relative
     error 0.31)', 'the value is wrong (relative error 0.1)', 'the values are integers (int64), but
-    floating-point numbers are needed here'. ``changed`` words it for inputs that a call should
+    floating-point numbers were expected'. ``changed`` words it for inputs that a call should
     have left alone ('3 of 12 values were changed by the call').
     """
     e_kind, a_kind = _KIND_GROUP[expected.dtype.kind], _KIND_GROUP[actual.dtype.kind]
     total = expected.size
     if exact_kind and e_kind != a_kind:
-        return "the %s %s (%s), but %s are needed here" % (
+        return "the %s %s (%s), but %s were expected" % (
             "value is one of the" if total == 1 else "values are", _KIND_WORDS[actual.dtype.kind],
             actual.dtype.name, _KIND_WORDS[expected.dtype.kind])
 
@@ -380,11 +390,13 @@ def compare(expected: dict, actual: dict, spec: dict, path: str = "") -> list[st
             return ["what it prints could not be read"]
         return compare_printed(expected["v"], actual["v"], rtol, atol)
 
-    if not exact and _is_real_number(expected) and _is_real_number(actual):
+    if not exact and (e_tag, a_tag) != ("bool", "bool") and _is_single_number(expected) \
+            and _is_single_number(actual):
         return _values_problem(subject, path, compare_values(as_array(expected), as_array(actual), rtol,
                                                              atol, exact_kind=False, changed=changed))
 
-    if e_tag != a_tag:
+    sequences = {e_tag, a_tag} <= {"tuple", "list"}
+    if e_tag != a_tag and not (sequences and not exact):
         return ["%s is %s, but %s was expected" % (subject, describe(actual, like=expected), describe(expected))]
 
     if e_tag == "none":

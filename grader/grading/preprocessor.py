@@ -41,16 +41,19 @@ FAILED_ENAME = "HiddenChecksFailed"
 
 def verdict_record(verdict: CellVerdict, key_cell: dict) -> dict:
     """The verdict as plain data (kept in the test cell's metadata). When the cell's records could
-    not be trusted, every check of the key is listed as failed (for the class report)."""
+    not be trusted, every check of the key is listed as failed (for the class report). ``uncounted``
+    holds every note said under the checks (why passed checks did not count, what form was asked
+    for); ``form`` says how a check passed in another form differs, ``credit`` what share it earns."""
     if verdict.fatal:
         checks = [{"name": rec["name"], "weight": float(rec["spec"].get("weight", 1)), "passed": False,
                    "problem": verdict.fatal, "explain": ""} for rec in key_cell["records"]]
     else:
         checks = [{"name": c.name, "weight": c.weight, "passed": c.passed, "problem": c.problem,
-                   "explain": c.explain, "counted": c.counted} for c in verdict.checks]
+                   "explain": c.explain, "counted": c.counted, "form": c.form, "credit": c.credit}
+                  for c in verdict.checks]
     return {"grade_id": verdict.grade_id, "points": verdict.points, "score": verdict.score,
             "fatal": verdict.fatal, "note": verdict.note, "summary": verdict.summary(), "checks": checks,
-            "uncounted": list(verdict.uncounted)}
+            "uncounted": list(verdict.notes)}
 
 
 def verdict_outputs(verdict: CellVerdict, execution_count) -> list:

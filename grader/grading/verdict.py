@@ -9,6 +9,13 @@ Scoring rule (what docs/authoring.md explains to teachers):
   to the key's (see :mod:`grader.grading.compare`); for a check recorded with
   stand-ins for the earlier exercises the function calls, when either of its two
   calls matches the key's. A record that is absent fails its check.
+* **Values first, then form.** A check whose key says ``form: "share"`` and whose
+  values are right but in another form than the one asked for (a NumPy float64
+  for a Python float, 0 for 0.0, 0/1 numbers for booleans, a 0-d array for a
+  number, a list for a tuple) passes with :data:`FORM_SHARE` of its weight, and
+  the summary says once what form the exercise asks for and why. With
+  ``form: "strict"`` another form fails; with ``"any"`` it passes in full.
+  Shapes, lengths and dict keys are never a matter of form.
 * **Work first.** A *guard* check is one that a function doing no real work
   could pass: it expects an exception, an empty printout, the caller's inputs
   left unchanged, or a constant the hidden test marked as such. Guards count
@@ -18,7 +25,8 @@ Scoring rule (what docs/authoring.md explains to teachers):
   them: a constant (one fixed answer, or one case right by luck) never earns a
   point.
 * The cell scores ``points * counted weight / total weight``, rounded *down* to
-  two decimals, so that no rounding ever gives a point that was not earned.
+  two decimals, so that no rounding ever gives a point that was not earned (a
+  check passed in another form counts ``FORM_SHARE`` of its weight).
 * The cell scores 0 as a whole (fail closed) when its records cannot be
   trusted: a record that is malformed, a name recorded twice, or a name the
   key does not know.
@@ -39,6 +47,9 @@ from nncourse.record import FORMAT_VERSION, RECORD_MIME
 from .compare import MalformedRecord, compare_record, validate
 
 PASS, FAIL = "\u2714", "\u2718"   # heavy check mark, heavy ballot X
+#: The share of a check's weight that a right value in another form keeps, where the form is asked for
+#: but is not what the exercise teaches (a check recorded with ``form="share"``).
+FORM_SHARE = 0.8
 #: Why passed checks did not count (said once under the checks).
 NOT_COUNTED_CASES = ("The passed checks do not count yet: a function earns points only when it is right in at "
                      "least two different cases (a single case can be right by luck, or by a constant).")
@@ -58,10 +69,16 @@ class Check:
     explain: str = ""
     guard: bool = False
     counted: bool = True   # False for a passed check that the scoring rule does not count
+    form: str | None = None   # for a check passed in another form than asked: how its form differs
 
     @property
     def passed(self) -> bool:
         return self.problem is None
+
+    @property
+    def credit(self) -> float:
+        """The share of its weight a passed, counted check earns."""
+        return FORM_SHARE if self.form else 1.0
 
 
 @dataclass
@@ -74,14 +91,20 @@ class CellVerdict:
     fatal: str | None = None
     note: str = ""   # said under the summary, e.g. that grading ran without the sandbox
     uncounted: list[str] = field(default_factory=list)   # why passed checks did not count
+    form_notes: list[str] = field(default_factory=list)   # what form was asked for, and why
 
     @property
     def score(self) -> float:
         if self.fatal or not self.checks:
             return 0.0
         total = sum(c.weight for c in self.checks)
-        counted = sum(c.weight for c in self.checks if c.passed and c.counted)
+        counted = sum(c.weight * c.credit for c in self.checks if c.passed and c.counted)
         return math.floor(self.points * counted / total * 100 + 1e-9) / 100
+
+    @property
+    def notes(self) -> list[str]:
+        """What is said under the checks: why passed checks did not count, what form was asked for."""
+        return self.uncounted + self.form_notes
 
     def summary(self) -> str:
         """Text for the student: one line per check, never an expected value."""
@@ -96,19 +119,35 @@ class CellVerdict:
         lines = ["Hidden checks: %d of %d passed, %g of %g points." % (n_ok, len(self.checks), self.score,
                                                                      self.points)]
         for check in self.checks:
-            lines.append("  " + check_line(check.name, check.passed, check.problem, check.counted))
+            lines.append("  " + check_line(check.name, check.passed, check.problem, check.counted, check.form))
             if check.explain:
                 lines.append("      %s" % check.explain)
-        lines += ["  " + reason for reason in self.uncounted]
+        lines += ["  " + note for note in self.notes]
         return "\n".join(lines)
 
 
-def check_line(name: str, passed: bool, problem: str | None = None, counted: bool = True) -> str:
+def check_line(name: str, passed: bool, problem: str | None = None, counted: bool = True,
+               form: str | None = None) -> str:
     """One check as the student reads it, in the grader's summary and in the feedback page alike:
-    '✔ name', '✔ name (not counted)' or '✘ name: what is wrong.'"""
+    '✔ name', '✔ name (not counted)', '✔ name (right value, 80 %: how its form differs)' or
+    '✘ name: what is wrong.'"""
     if passed:
-        return "%s %s%s" % (PASS, name, "" if counted else " (not counted)")
+        share = " (right value, %s: %s)" % (percent(FORM_SHARE), form) if form else ""
+        return "%s %s%s%s" % (PASS, name, share, "" if counted else " (not counted)")
     return "%s %s: %s." % (FAIL, name, problem)
+
+
+def percent(share: float) -> str:
+    return "%g %%" % round(100 * share, 2)
+
+
+def form_note(checks: list[Check], hints: list[str]) -> str:
+    """The note said once under a cell's checks when some passed in another form than asked: how many,
+    what they keep, and what form the exercise asks for and why (the hidden tests' ``type_hint``)."""
+    n = len(checks)
+    why = "; ".join(dict.fromkeys(h for h in hints if h)) or "the exercise's text says which form it asks for"
+    return ("Right values in another form than the one asked for keep %s of a check's points (%d check%s "
+            "here): %s." % (percent(FORM_SHARE), n, "" if n == 1 else "s", why))
 
 
 def stop_words(ename: str | None) -> str:
@@ -149,19 +188,28 @@ def _expected_values(record: dict) -> list:
     return [record["value"]] + ([record["alt"]] if isinstance(record.get("alt"), dict) else [])
 
 
+def in_any_form(spec: dict) -> dict:
+    """``spec`` with the form left out of the comparison: only the values count (see compare.py)."""
+    return dict(spec, exact=False)
+
+
 def _matches(record: dict, value: dict) -> bool:
-    """Whether ``value`` passes ``record``'s check (either of its expected values)."""
+    """Whether ``value`` earns anything in ``record``'s check (either of its expected values; in another
+    form too, where the check gives a share for that)."""
+    specs = [record["spec"]] + ([in_any_form(record["spec"])] if record["spec"].get("form") == "share" else [])
     for expected in _expected_values(record):
-        try:
-            if not compare_record(expected, value, record["spec"]):
-                return True
-        except MalformedRecord:
-            pass
+        for spec in specs:
+            try:
+                if not compare_record(expected, value, spec):
+                    return True
+            except MalformedRecord:
+                pass
     return False
 
 
 def different_cases(a: dict, b: dict) -> bool:
-    """Two key records that no single answer passes both of (a constant can pass one at most)."""
+    """Two key records that no single answer earns anything in both of (a constant can pass one at
+    most, in any form)."""
     return not (any(_matches(b, v) for v in _expected_values(a))
                 or any(_matches(a, v) for v in _expected_values(b)))
 
@@ -207,6 +255,7 @@ def judge(grade_id: str, key_cell: dict, payloads: list, cell_error: str | None)
     if set(by_name) - known:
         verdict.fatal = "a record was made that no check of this cell expects"
         return verdict
+    hints = []
     for rec in key_cell["records"]:
         check = Check(name=rec["name"], weight=float(rec["spec"].get("weight", 1)),
                       explain=str(rec["spec"].get("explain", "")), guard=is_guard(rec))
@@ -216,37 +265,50 @@ def judge(grade_id: str, key_cell: dict, payloads: list, cell_error: str | None)
                 " (the cell stopped with %s before this check)" % stop_words(cell_error) if cell_error else "")
         else:
             try:
-                check.problem = _problem(rec, payload)
+                check.problem, check.form = _problem(rec, payload)
             except MalformedRecord:
                 verdict.fatal = "the record of the check %r cannot be read" % rec["name"]
                 verdict.checks = []
                 return verdict
+            if check.form:
+                hints.append(str(rec["spec"].get("type_hint", "")))
         verdict.checks.append(check)
     apply_counting_rule(verdict, key_cell["records"])
+    in_other_form = [c for c in verdict.checks if c.passed and c.form]
+    if in_other_form:
+        verdict.form_notes.append(form_note(in_other_form, hints))
     return verdict
 
 
-def _problem(rec: dict, payload: dict) -> str | None:
-    """The problem of a student's record against the key's, or None when it passes.
-
-    With stand-ins (an ``alt`` value in the key), the check passes when either call matches; the
-    problem reported is the one of the student's own call (the one they can reproduce).
-    """
-    spec = rec["spec"]
-    problems = compare_record(rec["value"], payload["value"], spec)
-    key_alt, alt = rec.get("alt"), payload.get("alt")
-    if isinstance(key_alt, dict):
-        if alt is not None:
-            validate(alt)
-            if problems and not compare_record(key_alt, alt, spec):
-                return None
-    if not problems:
-        return None
+def _joined(problems: list[str]) -> str:
     shown = problems[:2]
     more = len(problems) - len(shown)
-    text = "; ".join(shown) + (" (and %d more problem%s)" % (more, "" if more == 1 else "s") if more else "")
+    return "; ".join(shown) + (" (and %d more problem%s)" % (more, "" if more == 1 else "s") if more else "")
+
+
+def _problem(rec: dict, payload: dict) -> tuple[str | None, str | None]:
+    """(the problem of a student's record against the key's, or None when it passes; how its form
+    differs from the one asked for, when it passes in another form only).
+
+    With stand-ins (an ``alt`` value in the key), the check passes when either call matches; the
+    problem reported is the one of the student's own call (the one they can reproduce). A right value
+    in another form passes only where the key's spec says ``form: "share"``; a right value in full
+    (either call) goes before one in another form.
+    """
+    spec = rec["spec"]
+    pairs = [(rec["value"], payload["value"])]
+    key_alt, alt = rec.get("alt"), payload.get("alt")
+    if isinstance(key_alt, dict) and alt is not None:
+        validate(alt)
+        pairs.append((key_alt, alt))
+    problems = [compare_record(expected, actual, spec) for expected, actual in pairs]
+    if not all(problems):
+        return None, None
+    values_right = [not compare_record(expected, actual, in_any_form(spec)) for expected, actual in pairs]
+    if spec.get("form") == "share" and any(values_right):
+        return None, _joined(problems[values_right.index(True)])
+    text = _joined(problems[0])
     hint = str(spec.get("type_hint", ""))
-    if hint and spec.get("exact", True) and not compare_record(rec["value"], payload["value"],
-                                                               dict(spec, exact=False)):
-        text += " (%s)" % hint   # right but for its type, where the type matters: say why
-    return text
+    if hint and spec.get("exact", True) and values_right[0]:
+        text += " (%s)" % hint   # right but for its form, where the form is the point: say why
+    return text, None

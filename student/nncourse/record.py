@@ -58,6 +58,11 @@ FORMAT_VERSION = 1
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
 
+#: How a check treats a right value in another form than the one asked for (a NumPy float64 where the
+#: exercise asks for a Python float, 0 for 0.0, 0/1 numbers for booleans, a 0-d array for a number, a
+#: list for a tuple); see :func:`record`.
+FORMS = ("strict", "share", "any")
+
 #: Largest array (in elements) a record carries; larger ones are recorded as
 #: ``object`` so that a runaway result cannot flood the notebook.
 MAX_ELEMENTS = 1_000_000
@@ -183,20 +188,32 @@ def _emit(payload: dict) -> None:
     display({RECORD_MIME: payload, "text/plain": "<recorded: %s>" % payload["name"]}, raw=True)
 
 
+def form_of(exact: bool, form: str | None) -> str:
+    """The form setting of a check: ``form`` when given (one of :data:`FORMS`), else "strict" for an
+    ``exact`` check and "any" for the others."""
+    if form is None:
+        return "strict" if exact else "any"
+    if form not in FORMS:
+        raise ValueError("form must be one of %s, not %r" % (", ".join(FORMS), form))
+    return form
+
+
 def _send(name: str, value: dict, *, rtol: float, atol: float, exact: bool, weight: float, explain: str,
-          guard: bool = False, compare: str = "value", alt: dict | None = None, type_hint: str = "") -> None:
+          guard: bool = False, compare: str = "value", alt: dict | None = None, type_hint: str = "",
+          form: str | None = None) -> None:
+    form = form_of(exact, form)
     payload = {"format": FORMAT_VERSION, "name": str(name), "value": value,
-               "spec": {"rtol": float(rtol), "atol": float(atol), "exact": bool(exact),
+               "spec": {"rtol": float(rtol), "atol": float(atol), "exact": form != "any",
                         "weight": float(weight), "explain": str(explain), "guard": bool(guard),
-                        "compare": str(compare), "type_hint": str(type_hint)}}
+                        "compare": str(compare), "type_hint": str(type_hint), "form": form}}
     if alt is not None:
         payload["alt"] = alt
     _emit(payload)
 
 
 def record(name: str, value: Any, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL,
-           exact: bool = True, weight: float = 1, explain: str = "", guard: bool = False,
-           type_hint: str = "") -> None:
+           exact: bool = True, form: str | None = None, weight: float = 1, explain: str = "",
+           guard: bool = False, type_hint: str = "") -> None:
     """Record ``value`` under ``name`` for the grader.
 
     Args:
@@ -209,6 +226,17 @@ def record(name: str, value: Any, *, rtol: float = DEFAULT_RTOL, atol: float = D
             float is not a NumPy float64, an int array is not a float array).
             When False any real number matches any real number, and arrays
             match on shape and values whatever their numeric dtype.
+        form: how a value that is right but in another form is scored; it
+            replaces ``exact`` when given. Form means the type of a number
+            (Python or NumPy, int or float, a bool for 0/1, a 0-d array) and
+            the kind of a sequence (list or tuple); shapes, lengths and dict
+            keys are never a matter of form and always count.
+            "strict": the form is what the exercise teaches, so another form
+            fails (``exact=True``); "share": the form is asked for but is not
+            the point, so a right value in another form keeps a share of the
+            check (80 %, set by the grader) and the feedback says once what
+            form was asked for and why (say why in ``type_hint``); "any": the
+            form does not matter (``exact=False``).
         weight: this record's share of the cell's points (see the grader).
         explain: shown under the check in the student's feedback after grading
             (e.g. why a quiz answer is right, or why a dtype matters); empty for none.
@@ -217,19 +245,20 @@ def record(name: str, value: Any, *, rtol: float = DEFAULT_RTOL, atol: float = D
             alone): it counts only when a check of real work in the same cell
             passes. Checks that expect an exception or an empty printout are
             guards without saying so.
-        type_hint: where the type or dtype matters to the exercise, why (said
-            only when the value is right but its type is not), e.g. "the exercise
-            asks for 0.0 and 1.0 as floats".
+        type_hint: where the type or dtype matters to the exercise, what it asks
+            for and why (said only when the value is right but its form is
+            not), e.g. "the exercise asks for 0.0 and 1.0 as floats, like the
+            labels Y".
 
     Only the answer key's copy of these settings is used when grading; the
     student's copy is ignored.
     """
     _send(name, encode(value), rtol=rtol, atol=atol, exact=exact, weight=weight, explain=explain,
-          guard=guard, type_hint=type_hint)
+          guard=guard, type_hint=type_hint, form=form)
 
 
 def record_call(name: str, func: Callable, *args: Any, rtol: float = DEFAULT_RTOL,
-                atol: float = DEFAULT_ATOL, exact: bool = True, weight: float = 1,
+                atol: float = DEFAULT_ATOL, exact: bool = True, form: str | None = None, weight: float = 1,
                 explain: str = "", guard: bool = False, type_hint: str = "",
                 stand_in: dict | None = None, **kwargs: Any) -> None:
     """Call ``func(*args, **kwargs)`` on deep copies of the inputs and record the result.
@@ -242,9 +271,11 @@ def record_call(name: str, func: Callable, *args: Any, rtol: float = DEFAULT_RTO
     second time with those names of the notebook (the earlier exercises that
     ``func`` calls) bound to the given stand-ins, functions that return
     synthetic values of the right shapes (never a reference implementation, never
-    an expected value). The check passes when either call matches the key's:
-    a right function passes even when the earlier exercise it calls is wrong
-    (the second call), or when it does the earlier work itself (the first).
+    an expected value) that depend on every argument they get (its position,
+    shape and values), so that a wrong call shows. The check passes when either
+    call matches the key's: a right function passes even when the earlier
+    exercise it calls is wrong (the second call), or when it does the earlier
+    work itself (the first).
 
     Returns None: a hidden test never judges anything itself.
     """
@@ -255,7 +286,7 @@ def record_call(name: str, func: Callable, *args: Any, rtol: float = DEFAULT_RTO
         with stand_ins(namespace, stand_in):
             alt, _, _ = _call(func, args, kwargs)
     _send(name, value, rtol=rtol, atol=atol, exact=exact, weight=weight, explain=explain, guard=guard,
-          alt=alt, type_hint=type_hint)
+          alt=alt, type_hint=type_hint, form=form)
 
 
 def record_printed(name: str, func: Callable, *args: Any, rtol: float = DEFAULT_RTOL,
