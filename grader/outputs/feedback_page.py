@@ -126,7 +126,7 @@ def _verdict_html(verdict: dict | None, score: float, maximum: float, details: b
         parts.append("<div>Hidden checks: %d of %d passed.</div><ul>" % (passed, len(checks)))
         for check in checks:
             text = check_line(str(check.get("name")), bool(check.get("passed")), str(check.get("problem")),
-                              check.get("counted", True))
+                              check.get("counted", True), check.get("form") or None)
             mark, rest = text[0], text[1:]   # the grader's mark, coloured, then its words
             line = '<span class="%s">%s</span>%s' % ("ok" if check.get("passed") else "fail", mark,
                                                     html.escape(rest))
