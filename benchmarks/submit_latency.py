@@ -40,7 +40,8 @@ from grader.authoring.release import build_keys, generate_release  # noqa: E402
 from grader.course import Course  # noqa: E402
 from grader.example_class.exchange import feedback_page, hand_in  # noqa: E402
 from grader.grading.keys import load_key  # noqa: E402
-from grader.onsubmit.ledger import Ledger  # noqa: E402
+from grader.onsubmit.ledger import Ledger
+from grader.outputs.pages import PROVISIONAL  # noqa: E402
 from grader.onsubmit.service import STATE_FOLDER  # noqa: E402
 
 ASSIGNMENTS = {"a1_numpy_basics": "numpy_basics", "a3_planar_data": "planar_data"}
@@ -89,7 +90,7 @@ class Bench:
                 page = feedback_page(self.exchange, self.course_id, h, ASSIGNMENTS[h.assignment])
                 if page is None:
                     continue
-                if "not graded yet" in page:
+                if PROVISIONAL in page:
                     told.add(h.folder.name)
                     continue
                 out[h.folder.name] = {"latency": time.time() - h.written, "told": h.folder.name in told,

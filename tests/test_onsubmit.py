@@ -33,6 +33,7 @@ from grader.example_class import PROFILES
 from grader.example_class.exchange import HandedIn, feedback_page, hand_in
 from grader.example_class.model import Submission
 from grader.onsubmit.ledger import Ledger
+from grader.outputs.pages import PROVISIONAL
 from grader.onsubmit.service import STATE_FOLDER
 from grader.outputs.results import exercise_scores
 from grader.run.scratch import RUN_PREFIX
@@ -111,7 +112,7 @@ class Running:
 
     def graded(self, handed: list[HandedIn]) -> bool:
         """Whether every submission's final verdict (a feedback page, or a final 'not graded' page) is out."""
-        return all((page := self.feedback(h)) is not None and "not graded yet" not in page for h in handed)
+        return all((page := self.feedback(h)) is not None and PROVISIONAL not in page for h in handed)
 
     def graded_events(self) -> dict[str, int]:
         ledger = self.ledger()

@@ -117,6 +117,7 @@ class Service:
         self._last_failure = ""
         self.problems: dict[str, str] = {}   # what holds submissions back, for the instructor
         self.grade = self._runner()
+        self.grader = grader_fingerprint()   # the code this process runs: what the class grader's state records
 
     # ------------------------------------------------------------ set-up
     def _runner(self) -> Callable[[Job], GradeResult]:
@@ -185,12 +186,7 @@ class Service:
         """One pass: take, finish, start, release. Each part that fails (a full disk, say) is logged and tried
         again at the next pass; what it was doing stays where it was in the ledger."""
         now = self.now()
-        for entry_id in self._attempt("taking new submissions", self.inbox.scan, now) or []:
-            entry = self.ledger.get(entry_id)
-            if entry.state == "queued":
-                self._attempt("telling submission %d it was received" % entry_id, self.tell_waiting, entry, now)
-            elif (self.submission_folder(entry) / "submitted").is_dir():   # refused, but its owner can be told
-                self._attempt("telling submission %d it was refused" % entry_id, self.tell_refused, entry)
+        arrived = self._attempt("taking new submissions", self.inbox.scan, now) or []
         for entry_id, (future, job) in list(self._running.items()):
             if future.done() and self._attempt("finishing submission %d" % entry_id, self.finish, entry_id, job,
                                                future, ok=True):
@@ -203,6 +199,12 @@ class Service:
         ready = [e for e in entries if e.state != "queued" or self.keys_ready(e.assignment, now)]
         for entry in next_entries(ready, self.rules, now, self.workers - len(self._running)):
             self._attempt("starting submission %d" % entry.id, self.dispatch, entry, entries, now)
+        for entry_id in arrived:   # after starting what can start: a submission that waits is told so
+            entry = self.ledger.get(entry_id)
+            if entry.state == "queued":
+                self._attempt("telling submission %d it was received" % entry_id, self.tell_waiting, entry, now)
+            elif entry.state == "refused" and (self.submission_folder(entry) / "submitted").is_dir():
+                self._attempt("telling submission %d it was refused" % entry_id, self.tell_refused, entry)
         self._attempt("releasing verdicts held until a due date", self.release_due, now)
         if now - self._status_refreshed > 30:   # waiting students see expected times that follow the queue
             self._status_refreshed = now
@@ -270,8 +272,21 @@ class Service:
         snapshot_gradebook(self.course, Path(job.snapshot))
         self.ledger.update(entry.id, "grading", "attempt %d" % (entry.attempts + 1), state="grading",
                            started=entry.started or now, attempts=entry.attempts + 1, verdicts=rules.verdicts)
-        self._running[entry.id] = (self._executor.submit(self.grade, job), job)
+        self._running[entry.id] = (self._executor.submit(self._tell_and_grade, entry, job), job)
         self.log("grading submission %d: %s / %s" % (entry.id, entry.student, entry.assignment))
+
+    def _tell_and_grade(self, entry: Entry, job: Job) -> GradeResult:
+        """In a grading thread: a page saying the submission is being graded (while the grading runs, not
+        before it), then the grading."""
+        try:
+            write_status(self.course, self.submission_folder(entry), entry.student, entry.assignment,
+                         headline="being graded", state="Being graded now: your verdict comes in a few seconds.",
+                         tone="waiting", lines=["Received %s: your submission %d of %s." % (
+                             utc(entry.received), entry.number, entry.assignment)])
+            release(self.course, self.submission_folder(entry), entry.student, entry.assignment)
+        except (OSError, ReleaseFailed) as exc:
+            self.log("submission %d: the page 'being graded' was not released: %s" % (entry.id, exc))
+        return self.grade(job)
 
     def finish(self, entry_id: int, job: Job, future: Future) -> None:
         """A grading ended: keep its result in the ledger, then bring it into the course."""
@@ -337,7 +352,7 @@ class Service:
                 shutil.rmtree(target, ignore_errors=True)
                 copy_tree(folder / "submitted", Path(entry.student) / entry.assignment, target, MERGED)
                 record(self.course, entry.student, entry.assignment, {
-                    "inputs": inputs_fingerprint(self.course, entry.student, entry.assignment, grader_fingerprint()),
+                    "inputs": inputs_fingerprint(self.course, entry.student, entry.assignment, self.grader),
                     "ok": result.ok, "reason": result.reason, "notes": result.notes})
         has_pages = result.ok and workspace.is_dir() and keep_feedback(workspace, folder, entry.student,
                                                                         entry.assignment)

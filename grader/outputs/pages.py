@@ -16,6 +16,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+#: What every page that stands in for feedback not ready yet says (and a final page never does).
+PROVISIONAL = "This page stands in for your feedback until it is ready."
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -35,7 +37,7 @@ def submission_status(*, course: str, assignment: str, student: str, notebook: s
     feedback page will replace it)."""
     return render("submission_status.html.j2", title="%s: %s" % (notebook, headline), course=course,
                   assignment=assignment, student=student, notebook=notebook, headline=headline, state=state,
-                  tone=tone, lines=lines, final=final)
+                  tone=tone, lines=lines, final=final, provisional=PROVISIONAL)
 
 
 def service_status(*, assignments: list[dict], everyone: bool, problem: str = "") -> str:
