@@ -1,11 +1,12 @@
 """The comparison rules of the grader: for each, a case that must pass and one that must fail."""
 
 import base64
+import re
 
 import numpy as np
 import pytest
 
-from grader.grading.compare import MalformedRecord, compare_record
+from grader.grading.compare import HINTS, MalformedRecord, compare_record
 from nncourse.record import encode
 
 STRICT = {"rtol": 1e-6, "atol": 1e-9, "exact": True}
@@ -104,14 +105,15 @@ def test_exceptions_must_be_of_the_expected_type():
     assert compare_record(raised_type, dict(raised_type, message="other words"), STRICT) == []
     assert compare_record(raised_type, raised_value, STRICT) != []
     assert compare_record(raised_type, encode(1.0), STRICT) != []
-    assert compare_record(encode(1.0), raised_value, STRICT) == ["the call raised ValueError"]
+    assert compare_record(encode(1.0), raised_value, STRICT) == [
+        "your function stopped with an error (ValueError) on this input"]
 
 
 def test_nested_problems_name_the_path():
     expected = ({"dw": np.zeros((2, 1)), "db": 0.0}, [0.1, 0.2])
     actual = ({"dw": np.zeros(2), "db": 0.0}, [0.1, 0.2])
     (problem,) = problems(expected, actual)
-    assert problem == "result[0]['dw'] has shape (2,), but shape (2, 1) was expected"
+    assert problem == "result[0]['dw'] has shape (2,), but it should have shape (2, 1)"
 
 
 def test_messages_never_reveal_expected_values():
@@ -121,7 +123,7 @@ def test_messages_never_reveal_expected_values():
             assert "0.123" not in problem and "9.87" not in problem, problem
     for problem in problems(0.123456789, 0.5):
         assert "0.123" not in problem, problem
-    assert "relative error" in problems(0.123456789, 0.5)[0]
+    assert "off by" in problems(0.123456789, 0.5)[0]
 
 
 @pytest.mark.parametrize("tampered", [
@@ -142,42 +144,62 @@ def test_malformed_records_raise(tampered):
 
 def test_errors_against_zero_are_absolute():
     (problem,) = problems(np.array([0.0, 1.0]), np.array([0.5, 1.0]))
-    assert problem == "1 of 2 values is wrong (largest error 0.5)"
+    assert problem == "1 of 2 values is off by up to 0.5"
 
 
 # ---------------------------------------------------------------- one plain sentence per problem
-@pytest.mark.parametrize("expected, actual, sentence", [
-    (np.ones(4), np.array([1.0, 1.0, 1.0, 1.5]), "1 of 4 values is wrong (largest relative error 0.5)"),
-    (np.ones(4), np.array([2.0, 1.0, 1.0, 1.5]), "2 of 4 values are wrong (largest relative error 1)"),
-    (np.array([[True, False]]), np.array([[True, True]]), "1 of 2 values is wrong"),
-    (0.25, 0.5, "the value is wrong (relative error 1)"),
-    (np.array([[0.25]]), np.array([[0.5]]), "the value is wrong (relative error 1)"),
-    (np.ones(3), np.arange(3), "the values are integers (int64), but floating-point numbers were expected"),
-    ((1.0, 2.0), (1.0,), "the result has 1 item, but 2 were expected"),
-    ((1.0,), (1.0, 2.0), "the result has 2 items, but 1 was expected"),
-    (np.ones((3, 1)), np.ones(3), "the result has shape (3,), but shape (3, 1) was expected"),
-    ({"dW1": np.ones(2), "db1": 0.0}, {"dW1": np.ones(2)}, "the result has no key 'db1'"),
+@pytest.mark.parametrize("expected, actual, sentence, hint", [
+    (np.ones(4), np.array([1.0, 1.0, 1.0, 1.5]), "1 of 4 values is off by up to 50 %", "off"),
+    (np.ones(4), np.array([2.0, 1.0, 1.0, 1.5]), "2 of 4 values are off by up to 100 %", "wrong_values"),
+    (np.ones(4), np.array([1.0, 1.0, 1.0, 1.00001]), "1 of 4 values is slightly off (by less than 0.1 %)",
+     "slightly"),
+    (np.ones(4), np.array([1.0, 1.0, 1.0, 1e304]),
+     "1 of 4 values is far off (more than 100 times too large or too small)", "far_off"),
+    (np.ones(4), np.array([1.0, 1.0, 1.0, 31.0]),
+     "1 of 4 values is far off (more than 10 times too large or too small)", "far_off"),
+    (np.array([[True, False]]), np.array([[True, True]]), "1 of 2 values is wrong", "bool"),
+    (0.25, 0.5, "the value is off by 100 %", "wrong_values"),
+    (np.array([[0.25]]), np.array([[0.5]]), "the value is off by 100 %", "wrong_values"),
+    (np.ones(3), np.arange(3), "the values are integers (int64), but they should be floating-point numbers",
+     "kind_int"),
+    ((1.0, 2.0), (1.0,), "the result has 1 item, but it should have 2", "length"),
+    ((1.0,), (1.0, 2.0), "the result has 2 items, but it should have 1", "length"),
+    (np.ones((3, 1)), np.ones(3), "the result has shape (3,), but it should have shape (3, 1)", "shape_rank1"),
+    (np.ones((3, 2)), np.ones((2, 3)), "the result has shape (2, 3), but it should have shape (3, 2)",
+     "shape_transposed"),
+    ({"dW1": np.ones(2), "db1": 0.0}, {"dW1": np.ones(2)}, "the result has no key 'db1'", "keys_missing"),
     ({"a": (np.ones(2), 1.0)}, {"a": (np.array([1.0, 3.0]), 1.0)},
-     "in result['a'][0], 1 of 2 values is wrong (largest relative error 2)"),
-    (np.ones(2), np.array([np.nan, 1.0]), "1 of 2 values is NaN (not a number)"),
-    (np.ones(2), np.array([np.inf, 1.0]), "1 of 2 values is infinite (an overflow)"),
-    (0.5, np.float64(0.5), "the result is a NumPy float64 scalar, but a Python float was expected"),
-    (True, False, "the result is the other way round"),
+     "in result['a'][0], 1 of 2 values is off by up to 200 %", "wrong_values"),
+    (np.ones(2), np.array([np.nan, 1.0]), "1 of 2 values is NaN (not a number)", "nan"),
+    (np.ones(2), np.array([np.inf, 1.0]), "1 of 2 values is infinite (an overflow)", "inf"),
+    (0.5, np.float64(0.5), "the result is a NumPy float64 scalar, but it should be a Python float",
+     "type_python_float"),
+    (np.ones(2), None, "the result is None, but it should be a NumPy array of shape (2,)", "type_none"),
+    (True, False, "the result is the other way round (True where False is right, or False where True is right)",
+     "bool"),
 ])
-def test_each_problem_is_one_plain_clause(expected, actual, sentence):
-    assert problems(expected, actual) == [sentence]
+def test_each_problem_is_one_plain_clause_with_a_hint(expected, actual, sentence, hint):
+    found = problems(expected, actual)
+    assert found == [sentence] and found[0].hint == HINTS[hint]
+
+
+@pytest.mark.parametrize("hint", list(HINTS))
+def test_no_hint_holds_a_number_that_could_be_an_answer(hint):
+    assert not re.search(r"\d\.\d", HINTS[hint]), HINTS[hint]
 
 
 def test_no_numpy_internal_path_and_no_student_words_in_exception_problems():
     casting = {"t": "raised", "type": "numpy._core._exceptions._UFuncOutputCastingError", "base": "TypeError"}
     own = {"t": "raised", "type": "__main__.SecretHiddenInput_0_123", "base": "Exception"}
-    assert compare_record(encode(1.0), casting, STRICT) == ["the call raised an exception (a kind of TypeError)"]
-    assert compare_record(encode(1.0), own, STRICT) == ["the call raised an exception"]
+    assert compare_record(encode(1.0), casting, STRICT) == [
+        "your function stopped with an error (an exception (a kind of TypeError)) on this input"]
+    assert compare_record(encode(1.0), own, STRICT) == ["your function stopped with an error (an exception) on this input"]
     forged_base = {"t": "raised", "type": "x.Y", "base": "<script>alert(1)</script>"}
-    assert compare_record(encode(1.0), forged_base, STRICT) == ["the call raised an exception"]
+    assert compare_record(encode(1.0), forged_base, STRICT) == [
+        "your function stopped with an error (an exception) on this input"]
     expected_type = {"t": "raised", "type": "TypeError", "base": "TypeError"}
     assert compare_record(expected_type, encode(np.zeros(3)), STRICT) == [
-        "the call returned a NumPy array of shape (3,), but this input should make it raise TypeError"]
+        "your function returned a NumPy array of shape (3,), but on this input it should raise TypeError"]
 
 
 def test_what_the_student_made_up_is_never_repeated():
@@ -189,15 +211,21 @@ def test_what_the_student_made_up_is_never_repeated():
     text = " ".join(problems(1.0, Mine()))
     assert "Mine" not in text and "an object of another type" in text
     assert problems("cat", "my secret words") == ["the result is not the expected text"]
-    assert problems(np.ones(2), {1, 2}) == ["the result is a set object, but a NumPy array of shape (2,) was expected"]
+    assert problems(np.ones(2), {1, 2}) == ["the result is a set object, but it should be a NumPy array of shape (2,)"]
 
 
-def test_inputs_left_alone_are_worded_as_changes():
+def test_inputs_left_alone_are_worded_as_changes_with_what_to_do():
     spec = dict(STRICT, compare="inputs", rtol=0.0, atol=0.0)
     before = {"argument 1": {"W1": np.ones((2, 2))}, "argument 2": np.zeros(3)}
     after = {"argument 1": {"W1": np.array([[1.0, 0.5], [1.0, 1.0]])}, "argument 2": np.zeros(3)}
-    assert compare_record(encode(before), encode(after), spec) == [
-        "in argument 1['W1'], 1 of 4 values was changed by the call"]
+    (problem,) = compare_record(encode(before), encode(after), spec)
+    assert problem == ("your function changed the dictionary it was given as argument 1 "
+                       "(in its 'W1', 1 of 4 values was changed)")
+    assert problem.hint == HINTS["changed_dict"] and "new dictionary" in problem.hint
+    after = {"argument 1": {"W1": np.ones((2, 2))}, "argument 2": np.array([0.0, 1.0, 0.0])}
+    (problem,) = compare_record(encode(before), encode(after), spec)
+    assert problem == "your function changed the array it was given as argument 2 (1 of 3 values was changed)"
+    assert problem.hint == HINTS["changed_array"]
 
 
 PRINTED = dict(STRICT, compare="printed")

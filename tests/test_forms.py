@@ -70,7 +70,7 @@ def test_shapes_lengths_keys_and_values_are_never_a_matter_of_form(expected, wro
 def test_strict_fails_another_form_and_says_why_any_passes_it_in_full():
     strict = judge("x", key_cell(payload("a", 0.5), payload("b", 1.5), payload("c", 2.5)),
                    [answer("a", np.float64(0.5)), answer("b", 1.5), answer("c", 2.5)], None)
-    assert strict.score == 6.66 and not strict.checks[0].passed and HINT in strict.checks[0].problem
+    assert strict.score == 6.6 and not strict.checks[0].passed and HINT in strict.checks[0].problem
     loose = judge("x", key_cell(payload("a", 0.5, form="any"), payload("b", 1.5, form="any")),
                   [answer("a", np.float64(0.5)), answer("b", np.array(1.5))], None)
     assert loose.score == 10 and not loose.form_notes and not any(c.form for c in loose.checks)
@@ -80,7 +80,7 @@ def test_the_form_is_said_on_each_check_and_why_once_under_them():
     verdict = judge("x", key_cell(*(payload(n, v, form="share") for n, v in (("a", 0.5), ("b", 1.5), ("c", 2.5)))),
                     [answer("a", np.float64(0.5)), answer("b", np.float64(1.5)), answer("c", 2.5)], None)
     text = verdict.summary()
-    assert verdict.score == 8.66   # (0.8 + 0.8 + 1) / 3 of 10, rounded down
+    assert verdict.score == 8.6   # (0.8 + 0.8 + 1) / 3 of 10, rounded down
     assert text.count(HINT) == 1 and "80 %" in verdict.form_notes[0] and "2 checks" in verdict.form_notes[0]
     assert check_line("a", True, None, True, verdict.checks[0].form) in text
     assert "NumPy float64" in verdict.checks[0].form and "0.5" not in text and "1.5" not in text

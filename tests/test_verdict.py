@@ -1,9 +1,11 @@
 """Scoring one graded cell: partial credit, and failing closed on untrustworthy records."""
 
 import numpy as np
+import pytest
 
+from grader.grading.compare import HINTS
 from grader.grading.preprocessor import FAILED_ENAME, verdict_outputs
-from grader.grading.verdict import judge, records_in
+from grader.grading.verdict import judge, records_in, shown_points
 from nncourse.record import FORMAT_VERSION, RECORD_MIME, encode
 
 SPEC = {"rtol": 1e-6, "atol": 1e-9, "exact": True, "weight": 1.0}
@@ -26,10 +28,16 @@ def test_all_records_right_scores_full_points():
     assert v.score == 10 and v.fatal is None and all(c.passed for c in v.checks)
 
 
-def test_partial_credit_is_rounded_down_to_hundredths():
+def test_partial_credit_is_rounded_down_to_tenths():
     v = judge("x", KEY, [payload("a", 1.0), payload("b", np.ones(3)), payload("c", (1, 3))], None)
     assert [c.passed for c in v.checks] == [True, True, False]
-    assert v.score == 6.66   # 10 * 2/3 = 6.666..., never rounded up
+    assert v.score == 6.6   # 10 * 2/3 = 6.666..., never rounded up
+
+
+@pytest.mark.parametrize("value, shown", [(6.66, "6.6"), (8.88, "8.8"), (10, "10"), (67.63, "67.6"), (0, "0"),
+                                          (2.4, "2.4"), (0.3, "0.3"), (19.9, "19.9")])
+def test_points_show_one_decimal_at_most_never_rounded_up(value, shown):
+    assert shown_points(value) == shown
 
 
 def test_weights_set_each_checks_share():
@@ -39,10 +47,13 @@ def test_weights_set_each_checks_share():
 
 def test_missing_record_fails_its_check_and_names_a_builtin_cell_error_only():
     v = judge("x", KEY, [payload("a", 1.0), payload("c", (1, 2))], "NameError")
-    assert v.score == 6.66
-    assert v.checks[1].problem == "no result was recorded (the cell stopped with NameError before this check)"
+    assert v.score == 6.6
+    assert v.checks[1].problem == "this check got no result: the cell stopped earlier, with NameError"
+    assert "first error" in v.checks[1].hint
     v = judge("x", KEY, [payload("a", 1.0), payload("c", (1, 2))], "MySecret_X_is_0_5")
-    assert v.checks[1].problem == "no result was recorded (the cell stopped with an exception before this check)"
+    assert v.checks[1].problem == "this check got no result: the cell stopped earlier, with an exception"
+    v = judge("x", KEY, [payload("a", 1.0), payload("c", (1, 2))], None)
+    assert v.checks[1].problem == "this check got no result" and "exact name" in v.checks[1].hint
 
 
 def test_duplicated_record_fails_the_whole_cell():
@@ -88,7 +99,7 @@ def test_outputs_are_what_nbgrader_scores():
     part = judge("x", KEY, [payload("a", 1.0), payload("b", np.ones(3))], None)
     none = judge("x", KEY, [], None)
     assert graded(verdict_outputs(full, 1)) == 10
-    assert graded(verdict_outputs(part, 1)) == 6.66
+    assert graded(verdict_outputs(part, 1)) == 6.6
     zero_outputs = verdict_outputs(none, 1)
     assert graded(zero_outputs) == 0 and zero_outputs[0]["ename"] == FAILED_ENAME
 
@@ -159,7 +170,7 @@ def test_guards_count_only_after_work_and_are_charged_when_they_fail():
     does_nothing = [payload("f(1)", 0.0), payload("f(2)", 0.0), payload("inputs after", (np.ones(2),))]
     assert judge("x", key, does_nothing, None).score == 0
     in_place = [payload("f(1)", 0.5), payload("f(2)", 0.25), payload("inputs after", (np.zeros(2),))]
-    assert judge("x", key, in_place, None).score == 6.66
+    assert judge("x", key, in_place, None).score == 6.6
     right = [payload("f(1)", 0.5), payload("f(2)", 0.25), payload("inputs after", (np.ones(2),))]
     assert judge("x", key, right, None).score == 10
 
@@ -183,7 +194,8 @@ def test_stand_ins_charge_a_bug_where_it_is():
     assert judge("x", key, inlined, None).score == 10
     wrong = [dict(payload("g(x)", 0.1), alt=encode(0.1)), dict(payload("g(y)", 0.2), alt=encode(0.7))]
     v = judge("x", key, wrong, None)
-    assert v.score == 0 and v.checks[0].problem == "the value is wrong (relative error 0.8)"
+    assert v.score == 0 and v.checks[0].problem == "the value is off by 80 %"
+    assert "formula" in v.checks[0].hint
     malformed = [dict(payload("g(x)", 0.1), alt={"t": "float", "v": "nope"}), own_earlier_bug[1]]
     assert judge("x", key, malformed, None).fatal
 
@@ -199,7 +211,22 @@ def test_fatal_reasons_never_repeat_the_students_record_names():
 def test_the_summary_has_one_line_per_check_and_a_sentence_per_failure():
     v = judge("x", KEY, [payload("a", 1.0), payload("b", np.array([1.0, 1.0, 2.0])), payload("c", (1, 2))], None)
     lines = v.summary().splitlines()
-    assert lines == ["Hidden checks: 2 of 3 passed, 6.66 of 10 points.",
+    assert lines == ["Hidden checks: 2 of 3 passed, 6.6 of 10 points.",
                      "  \u2714 a",
-                     "  \u2718 b: 1 of 3 values is wrong (largest relative error 1).",
+                     "  \u2718 b: 1 of 3 values is off by up to 100 %.",
+                     "      " + HINTS["wrong_values"],
                      "  \u2714 c"]
+
+
+def test_a_quiz_choice_is_kept_only_as_an_option_letter_or_a_bool():
+    single = checks_of(payload("answer to question 1", "b", weight=2))
+    assert judge("x", single, [payload("answer to question 1", "c")], None).checks[0].answer == "c"
+    for made_up in ("b)", "hidden text", "", "B"):
+        assert judge("x", single, [payload("answer to question 1", made_up)], None).checks[0].answer is None
+    multi = checks_of(payload("whether option a is selected", True), payload("whether option b is selected", False))
+    v = judge("x", multi, [payload("whether option a is selected", False),
+                           payload("whether option b is selected", None)], None)
+    assert [c.answer for c in v.checks] == [False, None]
+    numbers = checks_of(payload("f(1)", 0.5), payload("f(2)", 0.25))
+    assert [c.answer for c in judge("x", numbers, [payload("f(1)", 0.5), payload("f(2)", 1.0)], None).checks] \
+        == [None, None]

@@ -98,14 +98,14 @@ STUDENTS = {
         "which only the zero-parameter check sees (5 of 6); model not attempted",
         answers={**solved("flatten_and_standardize", "sigmoid", "initialize_with_zeros", "propagate",
                            "optimize"), "predict": PREDICT_AT_LEAST_HALF},
-        expected={**_all(10), "predict_test": 8.33, "model_test": 0}),
+        expected={**_all(10), "predict_test": 8.3, "model_test": 0}),
     "prints_wrong": Submission(
         "everything computed right, but printed wrong: optimize prints the costs of iterations 99, 199, "
         "... instead of 0, 100, ... (8 of 9), and model prints the accuracies even with print_cost=False "
         "(7 of 8)",
         answers={**solved("flatten_and_standardize", "sigmoid", "initialize_with_zeros", "propagate",
                            "predict"), "optimize": OPTIMIZE_PRINTS_LATE, "model": MODEL_ALWAYS_PRINTS},
-        expected={**_all(10), "optimize_test": 8.88, "model_test": 8.75}),
+        expected={**_all(10), "optimize_test": 8.8, "model_test": 8.7}),
     "buggy": Submission(
         "plausible bugs: the pictures reshaped straight to (n_x, m), which mixes pixels of different "
         "pictures (right only for m = 1, which alone earns nothing); a cost of shape (1, 1) instead of "

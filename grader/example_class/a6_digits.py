@@ -6,7 +6,7 @@ nothing):
 
 * build_model_test: 8 facts about a freshly built model, weight 1 each except
   "the activation of each layer", weight 2 (total 9); the type and the name count only
-  with the others. A last layer without its sigmoid keeps 7/9 of the points, 7.77.
+  with the others. A last layer without its sigmoid keeps 7/9 of the points, 7.7.
 * my_dense_test: 8 calls (one on integers, where an integer result is accepted, one on
   float32 arrays) and the inputs left unchanged; only one call has zero biases, so a
   layer that forgets the bias is right once, which alone earns nothing.
@@ -95,7 +95,7 @@ STUDENTS = {
         "instead of g (right on the three sigmoid checks); my_sequential is right",
         answers={**solved("my_sequential"), "build_model": MODEL_LAST_LAYER_LINEAR,
                  "my_dense": DENSE_TRANSPOSED_W, "my_dense_v": DENSE_V_ALWAYS_SIGMOID},
-        expected={"build_model_test": 7.77, "my_dense_test": 0, "my_sequential_test": 10,
+        expected={"build_model_test": 7.7, "my_dense_test": 0, "my_sequential_test": 10,
                   "my_dense_v_test": 5.0}),
     "cheat_allclose": Submission(
         "replaces np.allclose / np.isclose / assert_allclose with always-true versions, so every "
@@ -105,7 +105,7 @@ STUDENTS = {
                  "my_sequential": SEQUENTIAL_RETURNS_SECOND_LAYER},
         extra_cells=[CHEAT_ALLCLOSE],
         expected={"build_model_test": 10, "my_dense_test": 10, "my_sequential_test": 0,
-                  "my_dense_v_test": 3.75}),
+                  "my_dense_v_test": 3.7}),
     "cheat_transformer": Submission(
         "an IPython input transformer blanks every cell containing 'assert' (all test cells), and "
         "the model uses relu in its hidden layers: blanked tests record nothing, so every cell "

@@ -29,12 +29,13 @@ The rules (``spec`` always comes from the answer key, never from the student):
   blank lines, case and runs of spaces; numbers in them are compared as numbers,
   to the digits the key printed.
 
-Problems are phrased for the student, one plain clause each (the verdict puts
-the check's name in front): they say what is wrong (type, shape, which key, how
-many values and how far off), never the expected value, and never repeat
-anything the student's code produced (no text, no key name it invented, no
-type name of its own classes, no exception message; an exception is named
-only when it is one of Python's built-in ones).
+Problems are phrased for a first-year student, one plain clause each (the
+verdict puts the check's name in front), each a :class:`Problem` that carries a
+hint of what to look at: they say what is wrong (type, shape, which key, how
+many values and how far off, in words: "slightly", "by up to 30 %", "far off"),
+never the expected value, and never repeat anything the student's code produced
+(no text, no key name it invented, no type name of its own classes, no exception
+message; an exception is named only when it is one of Python's built-in ones).
 """
 
 from __future__ import annotations
@@ -137,6 +138,81 @@ def validate(enc: Any, depth: int = 0) -> None:
         raise MalformedRecord("an unknown kind of record")
 
 
+# ---------------------------------------------------------------- problems, in plain words
+class Problem(str):
+    """One problem of a check, a clause in plain words, with ``hint``: what to look at, in a sentence
+    that never holds the expected value (empty when there is nothing better to say than the clause)."""
+
+    hint: str
+    clause: str   # the clause without the part of the result it is about ("1 of 4 values are wrong")
+    where: tuple  # that part: a path of labels ("[0]", "['dw']"), () for the whole result
+
+    def __new__(cls, text: str, hint: str = "", clause: str = "", where: tuple = ()):
+        problem = super().__new__(cls, text)
+        problem.hint, problem.clause, problem.where = hint, clause or text, where
+        return problem
+
+
+def hint_of(problem: Any) -> str:
+    return getattr(problem, "hint", "")
+
+
+#: Hints said with a problem, by kind (the verdict shows the hint of a check's first problem).
+HINTS = {
+    "raised": "Call your function yourself on an input like the one the check names, and read the error "
+              "and the line it points to.",
+    "raise_other": "The exercise says which error to raise, and for which input: check that case first.",
+    "should_raise": "Check the input first, and raise the error the exercise names when it asks you to.",
+    "printed_nothing_expected": "Print only when the exercise says so (for example only when print_cost "
+                                "is True).",
+    "printed_nothing": "Print the lines the exercise asks for, with print(...).",
+    "printed_count": "Check when your function prints: every how many iterations, and whether the last "
+                     "one too.",
+    "printed_words": "Write the line exactly as the exercise shows it; only the numbers may differ.",
+    "printed_number": "That number is computed differently, or printed at another moment (before or after "
+                      "the update).",
+    "type_none": "Your function returns nothing (None): did it forget its return statement?",
+    "type_python_float": "float(...) turns a NumPy number into a Python float.",
+    "type_array": "Build the result with NumPy (np.array, np.dot, ...), not as a Python list or number.",
+    "type_sequence": "Return the values as the exercise lists them: return a, b gives a tuple.",
+    "type": "Check what your function returns: print(type(result)) in your notebook.",
+    "shape_rank1": "An array of shape (n,) is neither a row nor a column: keep the dimension (keepdims=True "
+                   "in a sum, or reshape).",
+    "shape_transposed": "The shape is the other way round: check the order of the factors of each product "
+                        "(np.dot(W, A) is not np.dot(A, W)) and any .T.",
+    "shape": "Print the shape of each step of your computation and compare it with the shapes in the "
+             "exercise.",
+    "length": "Return every value the exercise lists, in its order.",
+    "keys_missing": "Return every key the exercise names, spelled exactly the same way.",
+    "keys_extra": "Return only the keys the exercise names.",
+    "kind_int": "Integers in give integers out for some operations: divide by a float, or convert with "
+                ".astype(float).",
+    "kind_float": "The exercise asks for whole numbers here (counts or labels): convert with .astype(int).",
+    "kind_bool": "A comparison (such as A > threshold) gives True/False values.",
+    "kind": "Check the type of the values: print(result.dtype).",
+    "slightly": "A difference this small comes from a different order of the operations or a rounding "
+                "step: compare each step with the formula, and make sure nothing is rounded or made float32.",
+    "off": "The formula is close but not the same: check each term, the axis of every sum or mean, and "
+           "the factor 1/m.",
+    "far_off": "Values this far off usually come from a wrong formula (an exponent, a minus sign, a "
+               "division instead of a multiplication) or from an overflow.",
+    "nan": "NaN comes from 0/0, inf - inf or the log of a negative number: check every division and "
+           "logarithm.",
+    "nan_expected": "Here the right result is not a number (NaN): do not replace or skip it.",
+    "inf": "np.exp of a large number overflows to infinity: check the sign inside exp, and divisions by "
+           "numbers close to 0.",
+    "wrong_values": "Compare your function with the exercise's formula, step by step, on a small input.",
+    "bool": "Check the condition and its direction (> or >=, < or <=).",
+    "text": "Check the text the exercise asks for, letter by letter.",
+    "changed_dict": "Build a new dictionary (copy.deepcopy of the one you were given) and return it: "
+                    "W = W - ... makes a new array, W -= ... changes the caller's.",
+    "changed_array": "Work on a copy: W = W - ... makes a new array, while W -= ... or W[...] = ... change "
+                     "the one you were given.",
+    "changed_list": "Build a new list (or copy the one you were given) and return it.",
+    "unreadable": "",
+}
+
+
 # ---------------------------------------------------------------- describing
 def exception_words(enc: dict) -> str:
     """How a ``raised`` record is named to the student: the exception's type when it is one of
@@ -217,59 +293,102 @@ def _is_single_number(enc: dict) -> bool:
     return enc.get("t") == "array" and enc.get("shape") == [] and np.dtype(enc["dtype"]).kind in "buif"
 
 
-def _subject(path: str, spec: dict) -> str:
-    """What a problem is about: 'the result', "result['dW1']", "argument 2['W1']"."""
-    if spec.get("compare") == "inputs":
-        found = re.match(r"\['([^']*)'\](.*)", path)
-        return found.group(1) + found.group(2) if found else "the arguments"
-    return "result" + path if path else "the result"
+def _type_hint(expected: dict, actual: dict) -> str:
+    """What to look at when the result is of another type than expected."""
+    e_tag, a_tag = expected.get("t"), actual.get("t")
+    if a_tag == "none":
+        return HINTS["type_none"]
+    if e_tag == "float" and _is_single_number(actual):
+        return HINTS["type_python_float"]
+    if e_tag == "array" and a_tag not in ("scalar",):
+        return HINTS["type_array"]
+    if e_tag in ("tuple", "list"):
+        return HINTS["type_sequence"]
+    return HINTS["type"]
 
 
-def _values_problem(subject: str, path: str, clause: str | None) -> list[str]:
-    """A value clause ('1 of 4 values is wrong (...)') about ``subject``."""
-    if clause is None:
+def _shape_hint(expected: list, actual: Any) -> str:
+    if not isinstance(actual, list):
+        return HINTS["shape"]
+    if len(actual) == 1 and len(expected) == 2 and 1 in expected and max(expected) == actual[0]:
+        return HINTS["shape_rank1"]
+    if len(actual) == len(expected) == 2 and actual == expected[::-1]:
+        return HINTS["shape_transposed"]
+    return HINTS["shape"]
+
+
+# a path inside a result, as Python writes it: ("[0]", "['dW1']") for result[0]['dW1']
+Path = tuple
+
+
+def _subject(path: Path, root: str = "result") -> str:
+    """What a problem is about: 'the result', "result['dW1']", "result[0]['dw']"."""
+    return root + "".join(path) if path else "the " + root
+
+
+def _at(path: Path, predicate: str, hint: str) -> Problem:
+    """A problem about the part ``path`` of the result: its subject, then ``predicate`` ('has shape ...')."""
+    return Problem("%s %s" % (_subject(path), predicate), hint, "it " + predicate if path else "", path)
+
+
+def _about(path: Path, problem: Problem | None) -> list[Problem]:
+    """A value clause ('1 of 4 values are wrong ...') said about the part ``path`` of the result."""
+    if problem is None:
         return []
-    return [clause if not path else "in %s, %s" % (subject, clause)]
+    return [problem if not path else Problem("in %s, %s" % (_subject(path), problem), problem.hint, str(problem),
+                                             path)]
 
 
 # ---------------------------------------------------------------- values
+def _how_far(relative: float) -> tuple[str, str]:
+    """How far off the wrong values are, in words (from the largest relative error), and its hint."""
+    if relative < 1e-3:
+        return "slightly off (by less than 0.1 %)", HINTS["slightly"]
+    if relative < 10:
+        percent = 100 * relative
+        return "off by up to %s %%" % ("%d" % round(percent) if percent >= 10 else "%.2g" % percent), \
+            HINTS["off" if relative <= 0.5 else "wrong_values"]
+    return "far off (more than %d times too large or too small)" % (10 if relative < 100 else 100), HINTS["far_off"]
+
+
 def compare_values(expected: np.ndarray, actual: np.ndarray, rtol: float, atol: float,
-                   exact_kind: bool, changed: bool = False) -> str | None:
+                   exact_kind: bool, changed: bool = False) -> Problem | None:
     """Compare two arrays of equal shape; return a problem or None.
 
-    The problem is a clause that stands on its own: '1 of 4 values is wrong (largest relative
-    error 0.31)', 'the value is wrong (relative error 0.1)', 'the values are integers (int64), but
-    floating-point numbers were expected'. ``changed`` words it for inputs that a call should
-    have left alone ('3 of 12 values were changed by the call').
+    The problem is a clause that stands on its own: '1 of 4 values are wrong, by up to 31 %',
+    'the value is off by up to 10 %', 'the values are whole numbers (int64), but they should be
+    floating-point numbers'. ``changed`` words it for inputs that a call should have left alone
+    ('3 of 12 values were changed').
     """
     e_kind, a_kind = _KIND_GROUP[expected.dtype.kind], _KIND_GROUP[actual.dtype.kind]
     total = expected.size
     if exact_kind and e_kind != a_kind:
-        return "the %s %s (%s), but %s were expected" % (
+        hint = {"f": HINTS["kind_int"] if a_kind in "bi" else HINTS["kind"], "i": HINTS["kind_float"],
+                "b": HINTS["kind_bool"]}.get(e_kind, HINTS["kind"])
+        return Problem("the %s %s (%s), but %s should be %s" % (
             "value is one of the" if total == 1 else "values are", _KIND_WORDS[actual.dtype.kind],
-            actual.dtype.name, _KIND_WORDS[expected.dtype.kind])
+            actual.dtype.name, "it" if total == 1 else "they", _KIND_WORDS[expected.dtype.kind]), hint)
 
-    def count(n: int, what: str, size: str = "") -> str:
-        size = " (%s%s)" % ("largest " if total > 1 else "", size) if size else ""
+    def count(n: int, what: str, hint: str) -> Problem:
         if total == 1:
-            return "the value %s%s" % ("was" if changed else "is", " " + what) + size
+            return Problem("the value %s" % ("was changed" if changed else "is " + what), hint)
         verb = ("was" if n == 1 else "were") if changed else ("is" if n == 1 else "are")
-        return "%d of %d values %s %s%s" % (n, total, verb, what, size)
+        return Problem("%d of %d values %s %s" % (n, total, verb, "changed" if changed else what), hint)
 
-    wrong_words = "changed by the call" if changed else "wrong"
     if e_kind in "bi" and a_kind in "bi":
         wrong = int(np.count_nonzero(expected != actual))
-        return count(wrong, wrong_words) if wrong else None
+        return count(wrong, "wrong", HINTS["bool"] if e_kind == "b" else HINTS["wrong_values"]) if wrong else None
     e = expected.astype(np.complex128 if "c" in (e_kind, a_kind) else np.float64)
     a = actual.astype(e.dtype)
     e_nan, a_nan = np.isnan(e), np.isnan(a)
     if np.any(a_nan & ~e_nan):
-        return count(int(np.count_nonzero(a_nan & ~e_nan)), "NaN (not a number)")
+        return count(int(np.count_nonzero(a_nan & ~e_nan)), "NaN (not a number)", HINTS["nan"])
     if np.any(e_nan & ~a_nan):
-        return count(int(np.count_nonzero(e_nan & ~a_nan)), "a number where NaN (not a number) is right")
+        return count(int(np.count_nonzero(e_nan & ~a_nan)), "a number where NaN (not a number) is right",
+                     HINTS["nan_expected"])
     e_inf, a_inf = np.isinf(e), np.isinf(a)
     if np.any(a_inf & ~e_inf):
-        return count(int(np.count_nonzero(a_inf & ~e_inf)), "infinite (an overflow)")
+        return count(int(np.count_nonzero(a_inf & ~e_inf)), "infinite (an overflow)", HINTS["inf"])
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.abs(a - e)
         close = (a == e) | (diff <= atol + rtol * np.abs(e)) | (e_nan & a_nan)
@@ -280,14 +399,14 @@ def compare_values(expected: np.ndarray, actual: np.ndarray, rtol: float, atol: 
     finite = ~ok & ~e_inf
     nonzero = finite & (e != 0)
     if changed:   # how far off a changed input is does not matter: it should not change at all
-        size = ""
-    elif np.any(nonzero):
-        size = "relative error %.2g" % float(np.max(diff[nonzero] / np.abs(e[nonzero])))
+        return count(wrong, "", "")
+    if np.any(nonzero):
+        what, hint = _how_far(float(np.max(diff[nonzero] / np.abs(e[nonzero]))))
     elif np.any(finite):   # where the result is 0, only an absolute error means something
-        size = "error %.2g" % float(np.max(diff[finite]))
+        what, hint = "off by up to %s" % ("%.2g" % float(np.max(diff[finite]))), HINTS["wrong_values"]
     else:
-        size = ""
-    return count(wrong, wrong_words, size)
+        what, hint = "wrong", HINTS["wrong_values"]
+    return count(wrong, what.replace("off by up to", "off by") if total == 1 else what, hint)
 
 
 # ---------------------------------------------------------------- printouts
@@ -323,24 +442,26 @@ def _number_matches(expected: str, actual: str, rtol: float, atol: float) -> boo
     return abs(a - e) <= max(atol + rtol * abs(e), printed_digits * (1 + 1e-9))
 
 
-def compare_printed(expected: str, actual: str, rtol: float, atol: float) -> list[str]:
+def compare_printed(expected: str, actual: str, rtol: float, atol: float) -> list[Problem]:
     """Compare two printouts line by line (see the module docstring)."""
     e_lines, a_lines = _printed_lines(expected), _printed_lines(actual)
     if not e_lines:
-        return [] if not a_lines else ["it prints %s, but it should print nothing here"
-                                       % _count(len(a_lines), "line")]
+        return [] if not a_lines else [Problem("it prints %s, but it should print nothing here"
+                                               % _count(len(a_lines), "line"), HINTS["printed_nothing_expected"])]
     if not a_lines:
-        return ["it prints nothing, but it should print %s here" % _count(len(e_lines), "line")]
+        return [Problem("it prints nothing, but it should print %s here" % _count(len(e_lines), "line"),
+                        HINTS["printed_nothing"])]
     if len(e_lines) != len(a_lines):
-        return ["it prints %s, but %d %s expected" % (_count(len(a_lines), "line"), len(e_lines),
-                                                       "was" if len(e_lines) == 1 else "were")]
+        return [Problem("it prints %s, but it should print %d" % (_count(len(a_lines), "line"), len(e_lines)),
+                        HINTS["printed_count"])]
     for number, ((e_words, e_nums), (a_words, a_nums)) in enumerate(zip(e_lines, a_lines), start=1):
         if e_words != a_words or len(e_nums) != len(a_nums):
-            return ["line %d of what it prints is not worded as the exercise says" % number]
+            return [Problem("line %d of what it prints is not worded as the exercise says" % number,
+                            HINTS["printed_words"])]
         for position, (e_num, a_num) in enumerate(zip(e_nums, a_nums), start=1):
             if not _number_matches(e_num, a_num, rtol, atol):
-                return ["line %d of what it prints has a wrong number (the %s number on the line)"
-                        % (number, _ordinal(position))]
+                return [Problem("line %d of what it prints has a wrong number (the %s number on the line)"
+                                % (number, _ordinal(position)), HINTS["printed_number"])]
     return []
 
 
@@ -349,7 +470,7 @@ def _ordinal(n: int) -> str:
 
 
 # ---------------------------------------------------------------- structure
-def compare_record(expected: dict, actual: Any, spec: dict) -> list[str]:
+def compare_record(expected: dict, actual: Any, spec: dict) -> list[Problem]:
     """Compare a student's encoded value with the key's; return the problems found.
 
     An empty list means the values match. Raises MalformedRecord when
@@ -357,6 +478,8 @@ def compare_record(expected: dict, actual: Any, spec: dict) -> list[str]:
     """
     try:
         validate(actual)
+        if spec.get("compare") == "inputs":
+            return _compare_inputs(expected, actual, spec)
         return compare(expected, actual, spec)
     except MalformedRecord:
         raise
@@ -364,74 +487,75 @@ def compare_record(expected: dict, actual: Any, spec: dict) -> list[str]:
         raise MalformedRecord("a record that cannot be read") from None
 
 
-def compare(expected: dict, actual: dict, spec: dict, path: str = "") -> list[str]:
+def compare(expected: dict, actual: dict, spec: dict, path: Path = ()) -> list[Problem]:
     """Compare two encodings recursively (see :func:`compare_record`)."""
     if not isinstance(actual, dict) or "t" not in actual:
         raise MalformedRecord("a value without a kind")
     exact = bool(spec.get("exact", True))
     rtol, atol = float(spec.get("rtol", 0.0)), float(spec.get("atol", 0.0))
     changed = spec.get("compare") == "inputs"
-    subject = _subject(path, spec)
     e_tag, a_tag = expected["t"], actual["t"]
 
     if e_tag == "raised" or a_tag == "raised":
         if e_tag == a_tag:
             if expected.get("type") == actual.get("type"):
                 return []
-            return ["the call raised %s, but this input should make it raise %s"
-                    % (exception_words(actual), exception_words(expected))]
+            return [Problem("your function raised %s, but on this input it should raise %s"
+                            % (exception_words(actual), exception_words(expected)), HINTS["raise_other"])]
         if a_tag == "raised":
-            return ["the call raised %s" % exception_words(actual)]
-        return ["the call returned %s, but this input should make it raise %s"
-                % (describe(actual, like=expected), exception_words(expected))]
+            return [Problem("your function stopped with an error (%s) on this input" % exception_words(actual),
+                            HINTS["raised"])]
+        return [Problem("your function returned %s, but on this input it should raise %s"
+                        % (describe(actual, like=expected), exception_words(expected)), HINTS["should_raise"])]
 
     if spec.get("compare") == "printed" and not path:
         if e_tag != "str" or a_tag != "str":
-            return ["what it prints could not be read"]
+            return [Problem("what it prints could not be read")]
         return compare_printed(expected["v"], actual["v"], rtol, atol)
 
     if not exact and (e_tag, a_tag) != ("bool", "bool") and _is_single_number(expected) \
             and _is_single_number(actual):
-        return _values_problem(subject, path, compare_values(as_array(expected), as_array(actual), rtol,
-                                                             atol, exact_kind=False, changed=changed))
+        return _about(path, compare_values(as_array(expected), as_array(actual), rtol, atol, exact_kind=False,
+                                           changed=changed))
 
     sequences = {e_tag, a_tag} <= {"tuple", "list"}
     if e_tag != a_tag and not (sequences and not exact):
-        return ["%s is %s, but %s was expected" % (subject, describe(actual, like=expected), describe(expected))]
+        return [_at(path, "is %s, but it should be %s" % (describe(actual, like=expected), describe(expected)),
+                    _type_hint(expected, actual))]
 
     if e_tag == "none":
         return []
     if e_tag == "bool":
-        return [] if actual.get("v") is expected["v"] else ["%s is the other way round" % subject]
+        return [] if actual.get("v") is expected["v"] else [
+            _at(path, "is the other way round (True where False is right, or False where True is right)",
+                HINTS["bool"])]
     if e_tag == "str":
-        return [] if actual.get("v") == expected["v"] else ["%s is not the expected text" % subject]
+        return [] if actual.get("v") == expected["v"] else [_at(path, "is not the expected text", HINTS["text"])]
     if e_tag in ("int", "float", "scalar"):
-        return _values_problem(subject, path, compare_values(as_array(expected), as_array(actual), rtol,
-                                                             atol, exact_kind=exact, changed=changed))
+        return _about(path, compare_values(as_array(expected), as_array(actual), rtol, atol, exact_kind=exact,
+                                           changed=changed))
     if e_tag == "array":
         if actual.get("shape") != expected["shape"]:
             got = actual.get("shape")
-            return ["%s has shape %s, but shape %s was expected"
-                    % (subject, shown_shape(got, expected["shape"]), tuple(expected["shape"]))]
-        return _values_problem(subject, path, compare_values(as_array(expected), as_array(actual), rtol,
-                                                             atol, exact_kind=exact, changed=changed))
+            return [_at(path, "has shape %s, but it should have shape %s" % (
+                shown_shape(got, expected["shape"]), tuple(expected["shape"])), _shape_hint(expected["shape"], got))]
+        return _about(path, compare_values(as_array(expected), as_array(actual), rtol, atol, exact_kind=exact,
+                                           changed=changed))
     if e_tag in ("tuple", "list"):
         items = actual.get("items")
         if not isinstance(items, list):
             raise MalformedRecord("a sequence without items")
         if len(items) != len(expected["items"]):
-            return ["%s has %s, but %d %s expected" % (subject, shown_count(len(items), len(expected["items"]),
-                                                                                "item"),
-                                                        len(expected["items"]),
-                                                        "was" if len(expected["items"]) == 1 else "were")]
+            return [_at(path, "has %s, but it should have %d" % (
+                shown_count(len(items), len(expected["items"]), "item"), len(expected["items"])), HINTS["length"])]
         problems = []
         for i, (e_item, a_item) in enumerate(zip(expected["items"], items)):
-            problems += compare(e_item, a_item, spec, "%s[%d]" % (path, i))
+            problems += compare(e_item, a_item, spec, path + ("[%d]" % i,))
         return problems
     if e_tag == "dict":
         return _compare_dicts(expected, actual, spec, path)
     if e_tag == "object":   # never in a key (keys refuse them); fail closed
-        return ["%s cannot be compared" % subject]
+        return [_at(path, "cannot be compared", "")]
     raise MalformedRecord("an unknown kind of record")
 
 
@@ -443,28 +567,63 @@ def _key_label(enc: Any) -> str:
     return "<%s>" % (describe(enc) if isinstance(enc, dict) else "?")
 
 
-def _compare_dicts(expected: dict, actual: dict, spec: dict, path: str) -> list[str]:
-    subject = _subject(path, spec)
-    items = actual.get("items")
+def _dict_items(enc: dict) -> dict:
+    items = enc.get("items")
     if not isinstance(items, list) or not all(isinstance(p, list) and len(p) == 2 for p in items):
         raise MalformedRecord("a dict without key/value pairs")
-    e_map = {_key_label(k): v for k, v in expected["items"]}
-    a_map = {}
+    mapping = {}
     for k, v in items:
         label = _key_label(k)
-        if label in a_map:
+        if label in mapping:
             raise MalformedRecord("a dict with a repeated key")
-        a_map[label] = v
+        mapping[label] = v
+    return mapping
+
+
+def _compare_dicts(expected: dict, actual: dict, spec: dict, path: Path) -> list[Problem]:
+    e_map, a_map = _dict_items(expected), _dict_items(actual)
     problems = []
     missing = [k for k in e_map if k not in a_map]
     extra = [k for k in a_map if k not in e_map]
     if missing:
-        problems.append("%s has no key%s %s" % (subject, "s" if len(missing) > 1 else "",
-                                                 ", ".join(missing)))
+        problems.append(_at(path, "has no key%s %s" % ("s" if len(missing) > 1 else "", ", ".join(missing)),
+                            HINTS["keys_missing"]))
     if extra:   # never named: a key the student's code made up is its text, not ours
-        problems.append("%s has %s that should not be there"
-                        % (subject, _count(len(extra), "extra key") if len(extra) <= 10 else "many extra keys"))
+        problems.append(_at(path, "has %s that should not be there" % (
+            _count(len(extra), "extra key") if len(extra) <= 10 else "many extra keys"), HINTS["keys_extra"]))
     for k in e_map:
         if k in a_map:
-            problems += compare(e_map[k], a_map[k], spec, "%s[%s]" % (path, k))
+            problems += compare(e_map[k], a_map[k], spec, path + ("[%s]" % k,))
+    return problems
+
+
+_CONTAINERS = {"dict": ("dictionary", "changed_dict"), "list": ("list", "changed_list"),
+               "tuple": ("arrays", "changed_array"), "array": ("array", "changed_array")}
+
+
+def _compare_inputs(expected: dict, actual: dict, spec: dict) -> list[Problem]:
+    """The arguments a call was given, as it left them, against the same arguments untouched: one
+    sentence per argument the call changed ("your function changed the dictionary it was given as
+    argument 1 (in its 'W1', 6 of 6 values were changed)"), with the hint for that kind of argument."""
+    if expected.get("t") != "dict" or actual.get("t") != "dict":
+        return compare(expected, actual, spec)
+    e_map, a_map = _dict_items(expected), _dict_items(actual)
+    if set(e_map) != set(a_map):
+        return [Problem("the arguments your function was given could not be compared after the call")]
+    problems = []
+    for label, before in e_map.items():
+        found = compare(before, a_map[label], spec)
+        if not found:
+            continue
+        kind, hint = _CONTAINERS.get(before.get("t"), ("value", "changed_array"))
+        first = found[0]
+        part = first.where[0][1:-1] + "".join(first.where[1:]) if first.where else ""
+        if not part:
+            detail = first.clause
+        elif first.clause.startswith("it "):
+            detail = "its %s %s" % (part, first.clause[3:])
+        else:
+            detail = "in its %s, %s" % (part, first.clause)
+        problems.append(Problem("your function changed the %s it was given as %s (%s)" % (
+            kind, label.strip("'"), detail), HINTS[hint]))
     return problems

@@ -43,17 +43,21 @@ def verdict_record(verdict: CellVerdict, key_cell: dict) -> dict:
     """The verdict as plain data (kept in the test cell's metadata). When the cell's records could
     not be trusted, every check of the key is listed as failed (for the class report). ``uncounted``
     holds every note said under the checks (why passed checks did not count, what form was asked
-    for); ``form`` says how a check passed in another form differs, ``credit`` what share it earns."""
+    for), ``not_counted`` and ``form_notes`` the two kinds apart; ``form`` says how a check passed in
+    another form differs, ``credit`` what share it earns, ``hint`` what to look at when it failed,
+    ``answer`` a quiz choice (see :func:`grader.grading.verdict.quiz_answer`)."""
     if verdict.fatal:
         checks = [{"name": rec["name"], "weight": float(rec["spec"].get("weight", 1)), "passed": False,
                    "problem": verdict.fatal, "explain": ""} for rec in key_cell["records"]]
     else:
         checks = [{"name": c.name, "weight": c.weight, "passed": c.passed, "problem": c.problem,
-                   "explain": c.explain, "counted": c.counted, "form": c.form, "credit": c.credit}
+                   "hint": c.hint, "explain": c.explain, "counted": c.counted, "form": c.form,
+                   "credit": c.credit, "answer": c.answer}
                   for c in verdict.checks]
     return {"grade_id": verdict.grade_id, "points": verdict.points, "score": verdict.score,
             "fatal": verdict.fatal, "note": verdict.note, "summary": verdict.summary(), "checks": checks,
-            "uncounted": list(verdict.notes)}
+            "uncounted": list(verdict.notes), "not_counted": list(verdict.uncounted),
+            "form_notes": list(verdict.form_notes)}
 
 
 def verdict_outputs(verdict: CellVerdict, execution_count) -> list:

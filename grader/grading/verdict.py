@@ -25,15 +25,16 @@ Scoring rule (what docs/authoring.md explains to teachers):
   them: a constant (one fixed answer, or one case right by luck) never earns a
   point.
 * The cell scores ``points * counted weight / total weight``, rounded *down* to
-  two decimals, so that no rounding ever gives a point that was not earned (a
-  check passed in another form counts ``FORM_SHARE`` of its weight).
+  one decimal (the tenths a student reads), so that no rounding ever gives a
+  point that was not earned (a check passed in another form counts
+  ``FORM_SHARE`` of its weight).
 * The cell scores 0 as a whole (fail closed) when its records cannot be
   trusted: a record that is malformed, a name recorded twice, or a name the
   key does not know.
 
 The summary is the student's feedback: one line per check, and for a failed
-check one plain sentence saying what is wrong, never the expected value and
-never anything the student's code produced.
+check one plain sentence saying what is wrong and a hint of what to look at,
+never the expected value and never anything the student's code produced.
 """
 
 from __future__ import annotations
@@ -44,17 +45,23 @@ import math
 from dataclasses import dataclass, field
 
 from nncourse.record import FORMAT_VERSION, RECORD_MIME
-from .compare import MalformedRecord, compare_record, validate
+from .compare import MalformedRecord, Problem, compare_record, hint_of, validate
 
 PASS, FAIL = "\u2714", "\u2718"   # heavy check mark, heavy ballot X
 #: The share of a check's weight that a right value in another form keeps, where the form is asked for
 #: but is not what the exercise teaches (a check recorded with ``form="share"``).
 FORM_SHARE = 0.8
-#: Why passed checks did not count (said once under the checks).
+#: Why passed checks did not count (said once under the checks, and once per feedback page).
 NOT_COUNTED_CASES = ("The passed checks do not count yet: a function earns points only when it is right in at "
                      "least two different cases (a single case can be right by luck, or by a constant).")
 NOT_COUNTED_GUARDS = ("Checks that a function raises the right error, prints nothing or leaves its inputs "
                       "alone count only once one of its results is right.")
+#: A check that got no result, and why (the cell's error, when there was one), with the hint said under it.
+NO_RESULT = "this check got no result"
+NO_RESULT_HINT = ("Define the function with the exact name the exercise gives, run its cell, and make sure "
+                  "the cells before it run without an error.")
+STOPPED_HINT = ("Run the check cell in your notebook: its first error stops every check after it. Read the "
+                "error and the line it points to.")
 #: Names of errors that stop a cell and that the grader itself reports (not the student's code).
 _GRADER_STOPS = {"CellTimeoutError": "the time limit of the cell", "DeadKernelError": "the kernel dying"}
 
@@ -70,6 +77,8 @@ class Check:
     guard: bool = False
     counted: bool = True   # False for a passed check that the scoring rule does not count
     form: str | None = None   # for a check passed in another form than asked: how its form differs
+    hint: str = ""   # for a failed check: what to look at (never the expected value)
+    answer: str | bool | None = None   # a quiz choice as the student made it (see quiz_answer)
 
     @property
     def passed(self) -> bool:
@@ -99,7 +108,7 @@ class CellVerdict:
             return 0.0
         total = sum(c.weight for c in self.checks)
         counted = sum(c.weight * c.credit for c in self.checks if c.passed and c.counted)
-        return math.floor(self.points * counted / total * 100 + 1e-9) / 100
+        return math.floor(self.points * counted / total * 10 + 1e-9) / 10
 
     @property
     def notes(self) -> list[str]:
@@ -116,10 +125,13 @@ class CellVerdict:
             return ("The hidden checks of this cell could not be verified (%s), so the cell scores 0."
                     % self.fatal)
         n_ok = sum(c.passed for c in self.checks)
-        lines = ["Hidden checks: %d of %d passed, %g of %g points." % (n_ok, len(self.checks), self.score,
-                                                                     self.points)]
+        lines = ["Hidden checks: %d of %d passed, %s of %s points." % (n_ok, len(self.checks),
+                                                                     shown_points(self.score),
+                                                                     shown_points(self.points))]
         for check in self.checks:
             lines.append("  " + check_line(check.name, check.passed, check.problem, check.counted, check.form))
+            if check.hint and not check.passed:
+                lines.append("      %s" % check.hint)
             if check.explain:
                 lines.append("      %s" % check.explain)
         lines += ["  " + note for note in self.notes]
@@ -139,6 +151,12 @@ def check_line(name: str, passed: bool, problem: str | None = None, counted: boo
 
 def percent(share: float) -> str:
     return "%g %%" % round(100 * share, 2)
+
+
+def shown_points(value: float) -> str:
+    """Points as a student reads them: one decimal at most, never rounded up (8.88 shows as 8.8)."""
+    shown = math.floor(float(value) * 10 + 1e-6) / 10 if value >= 0 else -math.floor(-float(value) * 10 + 1e-6) / 10
+    return "%g" % shown
 
 
 def form_note(checks: list[Check], hints: list[str]) -> str:
@@ -261,8 +279,9 @@ def judge(grade_id: str, key_cell: dict, payloads: list, cell_error: str | None)
                       explain=str(rec["spec"].get("explain", "")), guard=is_guard(rec))
         payload = by_name.get(rec["name"])
         if payload is None:
-            check.problem = "no result was recorded" + (
-                " (the cell stopped with %s before this check)" % stop_words(cell_error) if cell_error else "")
+            check.problem = NO_RESULT + (
+                ": the cell stopped earlier, with %s" % stop_words(cell_error) if cell_error else "")
+            check.hint = STOPPED_HINT if cell_error else NO_RESULT_HINT
         else:
             try:
                 check.problem, check.form = _problem(rec, payload)
@@ -270,6 +289,10 @@ def judge(grade_id: str, key_cell: dict, payloads: list, cell_error: str | None)
                 verdict.fatal = "the record of the check %r cannot be read" % rec["name"]
                 verdict.checks = []
                 return verdict
+            check.hint = hint_of(check.problem)
+            check.problem = str(check.problem) if check.problem is not None else None
+            check.form = str(check.form) if check.form else None
+            check.answer = quiz_answer(rec, payload)
             if check.form:
                 hints.append(str(rec["spec"].get("type_hint", "")))
         verdict.checks.append(check)
@@ -280,10 +303,32 @@ def judge(grade_id: str, key_cell: dict, payloads: list, cell_error: str | None)
     return verdict
 
 
-def _joined(problems: list[str]) -> str:
+def _joined(problems: list[str]) -> Problem:
+    """The first two problems of a check, and how many more; with the first one's hint."""
     shown = problems[:2]
     more = len(problems) - len(shown)
-    return "; ".join(shown) + (" (and %d more problem%s)" % (more, "" if more == 1 else "s") if more else "")
+    return Problem("; ".join(shown) + (" (and %d more problem%s)" % (more, "" if more == 1 else "s") if more else ""),
+                   hint_of(problems[0]))
+
+
+#: The letters a quiz option may have: an answer of the student's is kept (for the feedback) only as one of them.
+QUIZ_LETTERS = "abcdefghij"
+
+
+def quiz_answer(rec: dict, payload: dict) -> str | bool | None:
+    """What the student chose in a quiz check, safe to show: True or False for "whether option x is
+    selected" (the key records a bool), one letter of :data:`QUIZ_LETTERS` for a single-choice answer
+    (the key records one such letter). None for anything else: no other text of the student's is kept."""
+    expected, value = rec.get("value", {}), payload.get("value")
+    if not isinstance(value, dict):
+        return None
+    if expected.get("t") == "bool" and value.get("t") == "bool" and type(value.get("v")) is bool:
+        return value["v"]
+    letter = value.get("v")
+    if expected.get("t") == "str" and str(expected.get("v")) in QUIZ_LETTERS and len(str(expected.get("v"))) == 1 \
+            and value.get("t") == "str" and isinstance(letter, str) and len(letter) == 1 and letter in QUIZ_LETTERS:
+        return letter
+    return None
 
 
 def _problem(rec: dict, payload: dict) -> tuple[str | None, str | None]:
@@ -310,5 +355,5 @@ def _problem(rec: dict, payload: dict) -> tuple[str | None, str | None]:
     text = _joined(problems[0])
     hint = str(spec.get("type_hint", ""))
     if hint and spec.get("exact", True) and values_right[0]:
-        text += " (%s)" % hint   # right but for its form, where the form is the point: say why
+        text = Problem("%s (%s)" % (text, hint), text.hint)   # right but for its form, where that is the point
     return text, None
