@@ -5,13 +5,15 @@
 * verdicts built from forged records repeat nothing of the student's: no exception message, no
   student-defined type name, no dict key, no record name, no made-up shape;
 * the structure of a tampered notebook is put back from the instructor's cells, with a note each;
-* a feedback page shows sources and verdicts, never an output;
+* a feedback page shows sources, verdicts and the student's own saved outputs (inert), never an output of
+  the grading run; a quiz question shows its options, the student's choice and the explanations;
 * the formgrader's exporter renders only nonce'd scripts and inert outputs;
 * the class report counts students in whole numbers.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import re
 
@@ -23,7 +25,7 @@ from grader.outputs.feedback_page import Grades, render_feedback
 
 from grader.grading.compare import compare_record
 from grader.grading.structure import reconcile
-from grader.grading.verdict import judge, records_in
+from grader.grading.verdict import NOT_COUNTED_CASES, judge, records_in
 from grader.outputs.formgrader import FormgradeExporter, InertOutputs
 from grader.outputs.images import image_resolver
 from grader.outputs.report import CheckFailures, score_histogram
@@ -238,28 +240,98 @@ def test_copies_added_cells_flags_and_markers_are_neutralised():
 
 
 # ---------------------------------------------------------------- the feedback page
-def test_feedback_shows_sources_and_verdicts_never_outputs():
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 40).decode()
+
+
+def test_feedback_shows_sources_verdicts_and_the_students_own_outputs_inert_never_the_grading_runs():
     submitted = _submitted()
     submitted.cells[0].source = "Hello <script>%s</script> $x^2$" % JS
-    submitted.cells[2].outputs = [new_output("stream", name="stdout", text="SAVED-OUTPUT")]
+    submitted.cells[2].outputs = [new_output("stream", name="stdout", text="SAVED-OUTPUT <script>%s</script>" % JS),
+                                  new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
+                                  new_output("display_data", data={"image/png": base64.b64encode(b"<svg onload=x>")
+                                                                   .decode()}),
+                                  new_output("display_data", data={"text/html": "<b>HTML-OUTPUT</b>"}),
+                                  new_output("error", ename="ValueError", evalue="bad",
+                                             traceback=["\x1b[31mValueError\x1b[0m: bad"])]
     autograded = copy.deepcopy(submitted)
+    autograded.cells[2].outputs = []
     autograded.cells[3].source = _instructor()[3].source
     autograded.cells[3].outputs = [new_output("stream", name="stdout", text="KERNEL-OUTPUT")]
     autograded.cells[3].metadata["nncourse"] = {"verdict": {
         "score": 5.0, "points": 10, "fatal": None, "note": "",
-        "checks": [{"name": "f on a <list>", "passed": True, "problem": None, "explain": ""},
-                   {"name": "f twice", "passed": False, "problem": "is off (relative error 0.5)", "explain": "why"}]}}
-    grades = Grades(scores={"f_test": 5.0, "g_test": 5.0}, maxima={"f_test": 10, "g_test": 5},
+        "checks": [{"name": "f on a <list>", "passed": True, "problem": None, "explain": "", "counted": False},
+                   {"name": "f twice", "passed": False, "problem": "1 of 2 values is off by up to 50 %",
+                    "hint": "Check the axis.", "explain": "why"}],
+        "uncounted": [NOT_COUNTED_CASES], "not_counted": [NOT_COUNTED_CASES], "form_notes": []}}
+    autograded.cells[5].metadata["nncourse"] = {"verdict": {
+        "score": 0.0, "points": 5, "fatal": None, "note": "",
+        "checks": [{"name": "g", "passed": True, "problem": None, "explain": "", "counted": False}],
+        "uncounted": [NOT_COUNTED_CASES]}}   # a verdict kept before not_counted was stored apart
+    grades = Grades(scores={"f_test": 5.0, "g_test": 2.46}, maxima={"f_test": 10, "g_test": 5},
                     comments={"f": "Nice & tidy"})
     page = render_feedback(submitted, autograded, new_notebook(cells=_instructor()), grades,
                            student="s<1>", assignment="a1", notebook="nb")
     _inert(page.split("</style>", 1)[1])
-    assert "SAVED-OUTPUT" not in page and "KERNEL-OUTPUT" not in page and "BEGIN HIDDEN" not in page
+    assert "KERNEL-OUTPUT" not in page and "BEGIN HIDDEN" not in page     # nothing of the grading run
+    assert "SAVED-OUTPUT &lt;script&gt;" in page                            # the student's own, as text
+    assert page.count('<img src="data:image/png;base64,%s"' % PNG) == 1    # a real PNG, once; the fake one: no
+    assert "HTML-OUTPUT" not in page and "\x1b" not in page and "ValueError: bad" in page
     assert "Content-Security-Policy" in page and "default-src &#x27;none&#x27;" not in page
-    assert "Score: 10 / 15" in page and ">f</a></td><td class=\"num part\">5 / 10<" in page
-    assert "\u2718</span> f twice: is off (relative error 0.5)." in page and "f on a &lt;list&gt;" in page
+    assert "Score: 7.4 / 15" in page and ">f</a></td><td class=\"num part\">5 / 10<" in page   # 7.46: one decimal
+    assert ">g</a></td><td class=\"num part\">2.4 / 5<" in page
+    assert "\u2718</span> f twice: 1 of 2 values is off by up to 50 %." in page and "f on a &lt;list&gt;" in page
+    assert '<div class="hint">Check the axis.</div>' in page
+    assert page.count('<a href="#not-counted">(not counted)</a>') == 2 and page.count(NOT_COUNTED_CASES) == 1
     assert "Nice &amp; tidy" in page and "s&lt;1&gt;" in page and "<math" in page
     assert "Hello &lt;script&gt;" in page
+
+
+def _quiz_notebooks(record_line: str, answer_records: list, verdict_checks: list, points: int):
+    def cell(kind, grade_id, source, **flags):
+        make = new_code_cell if kind == "code" else new_markdown_cell
+        info = {"grade": False, "solution": False, "locked": False, "schema_version": 3, "grade_id": grade_id}
+        info.update(flags)
+        return make(source, metadata={"nbgrader": info})
+    instructor = [new_markdown_cell("**Question 2.** Which fit?\n\n* **a)** the $x^2$ one\n* **b)** a long\n"
+                                    "  option <script>%s</script>\n* **c)** `z = w * X`" % JS),
+                  cell("code", "q2_x", 'q2_answers = {"a"}', solution=True),
+                  cell("code", "q2_x_test", "### BEGIN HIDDEN TESTS\n%s\n### END HIDDEN TESTS" % record_line,
+                       grade=True, locked=True, points=points)]
+    submitted = new_notebook(cells=copy.deepcopy(instructor))
+    submitted.cells[2].source = "assert_choices(q2_answers)"
+    autograded = copy.deepcopy(submitted)
+    autograded.cells[2].source = instructor[2].source
+    autograded.cells[2].metadata["nncourse"] = {"verdict": {"score": 1.0, "points": points, "fatal": None,
+                                                            "note": "", "checks": verdict_checks}}
+    grades = Grades(scores={"q2_x_test": 1.0}, maxima={"q2_x_test": points})
+    return render_feedback(submitted, autograded, new_notebook(cells=instructor), grades, student="s",
+                           assignment="a0_quiz", notebook="quiz")
+
+
+def test_a_quiz_question_shows_its_options_the_students_choice_and_the_explanations():
+    checks = [{"name": "whether option a is selected", "passed": True, "answer": True, "explain": "A fits."},
+              {"name": "whether option b is selected", "passed": False, "answer": True, "explain": "B does not."},
+              {"name": "whether option c is selected", "passed": False, "answer": False, "explain": "C fits too."}]
+    page = _quiz_notebooks('record("whether option %s is selected" % option, None)', [], checks, 3)
+    _inert(page.split("</style>", 1)[1])
+    rows = re.findall(r'<tr class="(chosen)?"><td class="mark"><span class="(ok|fail)">.</span></td>'
+                      r'<td class="letter">([a-c])\)</td><td>(.*?)</td><td class="choice">([^<]*)</td></tr>', page, re.S)
+    assert [(r[0], r[1], r[2], r[4]) for r in rows] == [("chosen", "ok", "a", "you selected it"),
+                                                       ("chosen", "fail", "b", "you selected it"),
+                                                       ("", "fail", "c", "you left it out")]
+    assert "<math" in rows[0][3] and "<code>z = w * X</code>" in rows[2][3] and "&lt;script&gt;" in rows[1][3]
+    assert "A fits." in page and "C fits too." in page and "1 of 3 options judged right" in page
+    assert "selecting every option, or none, earns nothing" in page
+    assert "whether option a is selected" not in page      # the checker's words give way to the options
+
+
+def test_a_single_choice_question_names_the_option_chosen():
+    checks = [{"name": "answer to question 2", "passed": False, "answer": "c", "explain": "Think of shapes."}]
+    page = _quiz_notebooks('record("answer to question 2", q2_answer)', [], checks, 2)
+    assert "You chose c) z = w * X: not the right answer." in page and "Think of shapes." in page
+    checks = [{"name": "answer to question 2", "passed": False, "answer": None, "explain": "Think of shapes."}]
+    page = _quiz_notebooks('record("answer to question 2", q2_answer)', [], checks, 2)
+    assert "Your answer is not one of the options" in page and "class=\"chosen\"" not in page
 
 
 # ---------------------------------------------------------------- the formgrader's page

@@ -332,7 +332,7 @@ def test_feedback_is_inert_and_names_the_exercises(graded):
     for exercise in ("basic_sigmoid", "softmax", "L2"):
         assert re.search(r">%s</a></td><td class=\"num full\">10 / 10<" % exercise, page), exercise
     assert "Score: 80 / 80" in page and "<math" in page
-    assert "Outputs are not shown here" in page
+    assert "The grader never shows what your code printed while it was graded." in page
     # the contents line's links reach the section anchors, which are not shown as text
     assert 'href="#nb-setup"' in page and '<a id="nb-setup"' in page and "&lt;a id=" not in page
     # a feedback folder holds the pages and nothing else of the submission's

@@ -13,7 +13,7 @@ the formgrader's handlers for guarded ones:
   (template ``grader/outputs/web_templates/nncourse_formgrade``): Markdown through
   :func:`grader.outputs.safe_html.markdown_html` (raw HTML shown as text, maths as
   MathML, so no MathJax and no CDN), outputs reduced to text and checked PNG/JPEG
-  by :class:`InertOutputs`, every value escaped; and sent with a strict
+  by :class:`InertOutputs` (:mod:`grader.outputs.saved_outputs`), every value escaped; and sent with a strict
   Content-Security-Policy: only the page's own scripts run (they carry a nonce
   made for each response), no inline event handler, no ``javascript:`` URL, no
   plugin, no frame, no form posting elsewhere, no remote image.
@@ -28,67 +28,36 @@ notebook's outputs sanitised and runs none of its scripts).
 
 from __future__ import annotations
 
-import re
 import secrets
 from pathlib import Path
 
 from nbconvert.exporters import HTMLExporter
+from nbformat import from_dict
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Any, default
 
 from .images import cell_images, image_resolver
 from .safe_html import MATH_FONTS, markdown_html
+from .saved_outputs import inert_output
 
 TEMPLATES = Path(__file__).resolve().parent / "web_templates"
 SUBMISSION_CSP = ("default-src 'none'; script-src 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
                   "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; "
                   "form-action 'self'; frame-ancestors 'self'; object-src 'none'")
 FILES_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
-#: Output data the formgrader shows; anything else (HTML, SVG, JavaScript, Markdown, widgets) is dropped.
-SHOWN_DATA = ("text/plain", "image/png", "image/jpeg")
-_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
-
-
 class InertOutputs(Preprocessor):
-    """Keep only outputs that cannot act: stream text, errors, and ``text/plain`` or base64 PNG/JPEG
-    data; drop every other MIME type and all output metadata (widths, filenames, alt texts)."""
+    """Keep only outputs that cannot act (:func:`grader.outputs.saved_outputs.inert_output`): stream text,
+    errors, and ``text/plain`` or base64 PNG/JPEG data; drop every other MIME type and all output metadata
+    (widths, filenames, alt texts)."""
 
     enabled = True
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
-        kept = []
-        for output in cell.get("outputs", []):
-            kind = output.get("output_type")
-            if kind == "stream":
-                kept.append({"output_type": "stream", "name": output.get("name") if output.get("name") in (
-                    "stdout", "stderr") else "stdout", "text": str(output.get("text", ""))})
-            elif kind == "error":
-                kept.append({"output_type": "error", "ename": str(output.get("ename", "")),
-                             "evalue": str(output.get("evalue", "")),
-                             "traceback": [str(line) for line in output.get("traceback", [])]})
-            elif kind in ("display_data", "execute_result"):
-                data = {}
-                for mime in SHOWN_DATA:
-                    value = output.get("data", {}).get(mime)
-                    if isinstance(value, list):
-                        value = "".join(str(v) for v in value)
-                    if isinstance(value, str) and (mime == "text/plain" or _BASE64.match(value)):
-                        data[mime] = value
-                if data:
-                    clean = {"output_type": kind, "data": data, "metadata": {}}
-                    if kind == "execute_result":
-                        clean["execution_count"] = output.get("execution_count")
-                    kept.append(clean)
-        cell.outputs = [_node(o) for o in kept]
+        kept = [inert_output(output) for output in cell.get("outputs", [])]
+        cell.outputs = [from_dict(output) for output in kept if output is not None]
         return cell, resources
-
-
-def _node(output: dict):
-    from nbformat import from_dict
-
-    return from_dict(output)
 
 
 class FormgradeExporter(HTMLExporter):

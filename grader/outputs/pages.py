@@ -1,11 +1,15 @@
 """Pages in the grader's own words, from Jinja2 templates that escape every value (``outputs/templates/``).
 
+Every HTML page the grader writes is made here, through one environment (:func:`environment`, autoescape on,
+undefined values an error): the feedback pages (:mod:`grader.outputs.feedback_page`, ``feedback.html.j2``), the
+class report (:mod:`grader.outputs.report`, ``class_report.html.j2``), and the on-submit service's pages:
+
 * :func:`submission_status`: what stands in for a submission's feedback until it is ready ("received;
   queued; graded about 14:05 UTC"), released through nbgrader's feedback exchange like a feedback page;
 * :func:`service_status`: the on-submit service's page, one student's submissions (or everyone's, for the
   instructor).
 
-Both hold no script and forbid all script with a Content-Security-Policy ``<meta>``.
+Each holds no script and forbids all script with a Content-Security-Policy ``<meta>``.
 """
 
 from __future__ import annotations
@@ -27,8 +31,10 @@ def environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def render(template: str, **values) -> str:
-    return environment().get_template(template).render(csp=CSP, **values)
+def render(template: str, *, csp: str = CSP, **values) -> str:
+    """``template`` filled with ``values`` (each escaped, unless the caller made it ``markupsafe.Markup``: HTML
+    the grader made itself), under the Content-Security-Policy ``csp``."""
+    return environment().get_template(template).render(csp=csp, **values)
 
 
 def submission_status(*, course: str, assignment: str, student: str, notebook: str, headline: str, state: str,
