@@ -9,6 +9,7 @@ PYTHON ?= $(or $(wildcard /usr/bin/python3.11),$(shell command -v python3.11 2>/
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LABEXTENSION := student/nncourse/labextension
 
 # nbgrader runs some helpers (alembic, jupyter) by name: find the ones of the venv first.
 export PATH := $(abspath $(BIN)):$(PATH)
@@ -24,7 +25,8 @@ test: $(STAMP)
 setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml student/requirements.txt student/requirements-hub.txt student/pyproject.toml \
-          jupyter-config/jupyter_server_config.d/nncourse_grader.json
+          jupyter-config/jupyter_server_config.d/nncourse_grader.json $(LABEXTENSION)/package.json \
+          $(LABEXTENSION)/static/remoteEntry.js
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
 	  { echo "error: the workbook needs Python 3.11; run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +35,10 @@ $(STAMP): requirements.txt pyproject.toml student/requirements.txt student/requi
 	# an editable install does not place data files: enable the formgrader guard (grader.outputs.formgrader) by hand
 	install -D -m 644 jupyter-config/jupyter_server_config.d/nncourse_grader.json \
 	  $(VENV)/etc/jupyter/jupyter_server_config.d/nncourse_grader.json
+	# ... nor the quizzes' option buttons (student/nncourse/labextension): put them where JupyterLab finds extensions
+	install -D -m 644 $(LABEXTENSION)/package.json $(VENV)/share/jupyter/labextensions/nncourse-quiz/package.json
+	install -D -m 644 $(LABEXTENSION)/static/remoteEntry.js \
+	  $(VENV)/share/jupyter/labextensions/nncourse-quiz/static/remoteEntry.js
 	touch $@
 
 release: $(STAMP)

@@ -1,86 +1,39 @@
-"""The class report: what an instructor reads after grading, as Markdown and as one HTML page.
+"""The class report: what an instructor reads after grading, as one HTML page and as Markdown.
 
-Per assignment:
+Per assignment (the data: :mod:`grader.outputs.class_summary`), in the order a teacher of a large class reads it:
 
+* the submissions to look at first: not graded (with the reason), recorded nothing, changed the notebook;
+* a short list of what to discuss in class (the checks and quiz options most students get wrong);
 * the distribution of total scores (a histogram whose student counts are whole numbers);
-* per exercise, the share of students with full points and the mean score;
-* per **hidden check**, how many students fail it, ranked: the checks a teacher should discuss in
-  class ("softmax of a 1-row array": 12 of 40 students). Counted from the verdicts the grader
-  keeps in each autograded notebook; a cell whose records could not be trusted counts as failing
-  all its checks;
-* every student with their total, a link to each of their feedback pages, and the changes they
-  made to the notebook's structure;
-* the submissions that could not be graded, with their reasons.
+* one row per exercise: the share of students with full points (a bar coloured by that share, red to green)
+  and the mean score, with its most failed hidden checks right under it (all of them one click away); per quiz
+  question, how the class answered, option by option, with the options' texts;
+* every student with their total, a link to each of their feedback pages, and the changes they made.
 
-``class_report.html`` is self-contained (plots embedded as PNG data) and runs no script;
-``class_report.md`` and its PNG files say the same for a repository or an LMS page.
+``class_report.html`` is made from ``templates/class_report.html.j2`` through the environment of
+:mod:`grader.outputs.pages` (every value escaped), is self-contained (plots embedded as PNG data, links to the
+feedback pages relative, so it works opened from disk and from the course folder in JupyterLab) and runs no
+script; ``class_report.md`` and its PNG files say the same for a repository or an LMS page.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import os
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
+from markupsafe import Markup
 
 from ..course import Course
-from ..grading.keys import is_graded_test
-from ..grading.metadata import submission_notes, verdict_of
+from ..grading.verdict import shown_points
 from ..run.jobs import GradeResult
-from .results import exercise_name, exercise_scores
+from . import pages
+from .class_summary import AssignmentSummary, CheckFailures, feedback_pages, summarise  # noqa: F401 (re-exported)
+from .safe_html import markdown_html
 
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
-TOP_CHECKS_PLOTTED = 12
-
-
-@dataclass
-class CheckFailures:
-    """How many graded students fail each hidden check of one assignment."""
-
-    graded: int = 0
-    failing: Counter = field(default_factory=Counter)   # (grade_id, check name) -> students
-    order: list = field(default_factory=list)           # (grade_id, check name) in notebook order
-
-    def ranked(self) -> list[tuple[str, str, int]]:
-        """(grade_id, check, students failing) with at least one failure, most failed first."""
-        position = {key: i for i, key in enumerate(self.order)}
-        keys = [k for k in self.order if self.failing[k]]
-        return [(g, c, self.failing[g, c]) for g, c in sorted(keys, key=lambda k: (-self.failing[k],
-                                                                                     position[k]))]
-
-
-def check_failures(course: Course, assignment: str, students: list[str]) -> CheckFailures:
-    """Per-check failure counts from the verdicts in the autograded notebooks of ``students``."""
-    result = CheckFailures()
-    for student in students:
-        folder = course.folder("autograded") / student / assignment
-        result.graded += 1
-        for path in sorted(folder.glob("*.ipynb")):
-            try:
-                nb = nbformat.read(str(path), as_version=4)
-            except Exception:  # unreadable: nothing to count
-                continue
-            for cell in nb.cells:
-                verdict = verdict_of(cell) if is_graded_test(cell) else None
-                if verdict is None:
-                    continue
-                grade_id = cell.metadata.nbgrader["grade_id"]
-                for check in verdict.get("checks") or []:
-                    key = (grade_id, str(check.get("name")))
-                    if key not in result.failing:
-                        result.order.append(key)
-                        result.failing[key] += 0
-                    if not check.get("passed"):
-                        result.failing[key] += 1
-    return result
-
-
-def feedback_pages(course: Course, student: str, assignment: str) -> list[Path]:
-    return sorted((course.folder("feedback") / student / assignment).glob("*.html"))
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'"
+#: Steps of the colour scale of rates (0 %: red, 100 %: green).
+RATE_STEPS = 10
 
 
 # ---------------------------------------------------------------- plots
@@ -88,6 +41,15 @@ def _integer_axis(axis) -> None:
     from matplotlib.ticker import MaxNLocator
 
     axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def rate_colour(rate: float) -> str:
+    """The colour of a share of students (0: red, 1: green, through orange and yellow), as #rrggbb."""
+    import colorsys
+
+    step = round(max(0.0, min(1.0, rate)) * RATE_STEPS) / RATE_STEPS
+    red, green, blue = colorsys.hls_to_rgb(step / 3, 0.42, 0.62)   # hue 0 (red) to 1/3 (green)
+    return "#%02x%02x%02x" % (round(255 * red), round(255 * green), round(255 * blue))
 
 
 def score_histogram(assignment: str, totals: list[float], maximum: float):
@@ -107,206 +69,151 @@ def score_histogram(assignment: str, totals: list[float], maximum: float):
     return fig
 
 
-def _plots(assignment: str, totals: list[float], maximum: float, rates: dict[str, float],
-           ranked: list[tuple[str, str, int]], graded: int, folder: Path) -> dict[str, Path]:
+def exercise_chart(summary: AssignmentSummary):
+    """The share of graded students with full points per exercise (a matplotlib figure), each bar coloured by
+    its share."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    files = {}
-    hist = folder / ("%s_scores.png" % assignment)
-    fig = score_histogram(assignment, totals, maximum)
-    fig.savefig(hist, dpi=100)
-    plt.close(fig)
-    files["scores"] = hist
-
-    bars = folder / ("%s_exercises.png" % assignment)
-    names = list(rates)
-    fig, ax = plt.subplots(figsize=(6, 0.5 + 0.35 * len(names)))
-    ax.barh(range(len(names)), [100 * rates[n] for n in names], color="#55a868")
-    ax.set_yticks(range(len(names)), [exercise_name(n) for n in names])
+    graded = len(summary.graded)
+    rates = [e.rate(graded) for e in summary.exercises]
+    fig, ax = plt.subplots(figsize=(6, 0.5 + 0.35 * len(rates)))
+    ax.barh(range(len(rates)), [100 * r for r in rates], color=[rate_colour(r) for r in rates])
+    ax.set_yticks(range(len(rates)), [e.name for e in summary.exercises])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of graded students with full points")
-    ax.set_title("%s: exercises" % assignment)
+    ax.set_title("%s: exercises" % summary.assignment)
     fig.tight_layout()
-    fig.savefig(bars, dpi=100)
-    plt.close(fig)
-    files["exercises"] = bars
+    return fig
 
-    if ranked:
-        top = ranked[:TOP_CHECKS_PLOTTED]
-        checks = folder / ("%s_checks.png" % assignment)
-        fig, ax = plt.subplots(figsize=(7, 0.6 + 0.32 * len(top)))
-        ax.barh(range(len(top)), [n for _, _, n in top], color="#c44e52")
-        ax.set_yticks(range(len(top)), ["%s: %s" % (exercise_name(g), c) for g, c, _ in top], fontsize=8)
-        ax.invert_yaxis()
-        ax.set_xlim(0, max(graded, 1))
-        _integer_axis(ax.xaxis)
-        ax.set_xlabel("students failing (of %d graded)" % graded)
-        ax.set_title("%s: the hidden checks failed most" % assignment)
-        fig.tight_layout()
-        fig.savefig(checks, dpi=100)
-        plt.close(fig)
-        files["checks"] = checks
+
+def _plots(summary: AssignmentSummary, folder: Path) -> dict[str, Path]:
+    import matplotlib.pyplot as plt
+
+    if not summary.graded:
+        return {}
+    files = {}
+    for name, figure in (("scores", score_histogram(summary.assignment, list(summary.totals.values()),
+                                                    summary.maximum)),
+                         ("exercises", exercise_chart(summary))):
+        files[name] = folder / ("%s_%s.png" % (summary.assignment, name))
+        figure.savefig(files[name], dpi=100)
+        plt.close(figure)
     return files
-
-
-# ---------------------------------------------------------------- the report
-@dataclass
-class AssignmentReport:
-    assignment: str
-    submissions: int
-    graded: list[str]
-    totals: dict[str, float]
-    maximum: float
-    rates: dict[str, float]
-    means: dict[str, float]
-    maxima: dict[str, float]
-    ranked: list[tuple[str, str, int]]
-    failed: list[GradeResult]
-    plots: dict[str, Path]
-    notes: dict[str, list[str]]
-
-
-def _assignment_report(course: Course, assignment: str, ours: list[GradeResult], folder: Path) -> AssignmentReport:
-    graded = sorted(r.student for r in ours if r.ok)
-    columns, scores, maxima = exercise_scores(course, assignment)
-    totals = {s: sum((scores.get(s, {}).get(c) or 0) for c in columns) for s in graded}
-    rates = {c: (sum((scores.get(s, {}).get(c) or 0) >= maxima[c] for s in graded) / len(graded)
-                 if graded else 0.0) for c in columns}
-    means = {c: (sum((scores.get(s, {}).get(c) or 0) for s in graded) / len(graded) if graded else 0.0)
-             for c in columns}
-    failures = check_failures(course, assignment, graded)
-    ranked = failures.ranked()
-    maximum = sum(maxima.values())
-    plots = _plots(assignment, list(totals.values()), maximum, rates, ranked, len(graded), folder) \
-        if graded else {}
-    notes = {s: submission_notes(course.folder("autograded") / s / assignment) for s in graded}
-    return AssignmentReport(assignment, len(ours), graded, totals, maximum, rates, means,
-                            {c: maxima[c] for c in columns}, ranked, [r for r in ours if not r.ok], plots,
-                            {s: n for s, n in notes.items() if n})
-
-
-def _markdown(course: Course, reports: list[AssignmentReport], unsandboxed: str, folder: Path) -> str:
-    lines = ["# Class report", ""]
-    if unsandboxed:
-        lines += ["**Graded WITHOUT the sandbox:** %s" % unsandboxed, ""]
-    for rep in reports:
-        lines += ["## %s" % rep.assignment, "",
-                  "%d submissions: %d graded, %d not graded." % (rep.submissions, len(rep.graded),
-                                                                  rep.submissions - len(rep.graded))]
-        if rep.graded:
-            totals = sorted(rep.totals.values())
-            lines += ["Mean score %.1f / %g; median %.1f." % (sum(totals) / len(totals), rep.maximum,
-                                                               totals[len(totals) // 2]), ""]
-            for name in ("scores", "exercises", "checks"):
-                if name in rep.plots:
-                    lines += ["![%s](%s)" % (name, rep.plots[name].name), ""]
-            lines += ["| exercise | full points | mean score |", "|---|---|---|"]
-            for c in sorted(rep.rates, key=lambda c: rep.rates[c]):
-                lines.append("| %s | %.0f %% | %.1f / %g |" % (exercise_name(c), 100 * rep.rates[c], rep.means[c],
-                                                              rep.maxima[c]))
-            lines.append("")
-            if rep.ranked:
-                lines += ["Hidden checks failed most (discuss these in class):", "",
-                          "| rank | exercise | check | students failing |", "|---|---|---|---|"]
-                for rank, (grade_id, check, n) in enumerate(rep.ranked, start=1):
-                    lines.append("| %d | %s | %s | %d of %d |" % (rank, exercise_name(grade_id), check.replace("|", "/"),
-                                                                  n, len(rep.graded)))
-                lines.append("")
-            lines += ["| student | total | feedback |", "|---|---|---|"]
-            for student in rep.graded:
-                links = ", ".join("[%s](%s)" % (p.stem, os.path.relpath(p, folder))
-                                  for p in feedback_pages(course, student, rep.assignment))
-                lines.append("| %s | %g / %g | %s |" % (student, rep.totals[student], rep.maximum, links or "-"))
-            lines.append("")
-        if rep.notes:
-            lines += ["Notebooks whose structure the student changed:", ""]
-            lines += ["* `%s`: %s" % (s, note) for s, notes in sorted(rep.notes.items()) for note in notes]
-            lines.append("")
-        if rep.failed:
-            lines += ["Not graded:", ""] + ["* `%s`: %s" % (r.student, r.reason) for r in rep.failed] + [""]
-    return "\n".join(lines) + "\n"
-
-
-_STYLE = """
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d1d1f;max-width:1050px;margin:0 auto;
-padding:16px 20px;background:#fff}
-table{border-collapse:collapse;margin:8px 0 18px}
-td,th{border:1px solid #d6d9de;padding:3px 10px;text-align:left}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.warn{background:#ffebe9;border:1px solid #cf222e;padding:8px 12px;border-radius:6px}
-.notes{color:#6e4c00}
-img{max-width:100%;display:block;margin:6px 0 14px}
-"""
 
 
 def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _html(course: Course, reports: list[AssignmentReport], unsandboxed: str, folder: Path) -> str:
-    e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta http-equiv="Content-Security-Policy" content="%s">' % CSP,
-           "<title>Class report</title><style>%s</style></head><body>" % _STYLE, "<h1>Class report</h1>"]
+# ---------------------------------------------------------------- the pages
+def _percent(part: float, whole: float) -> str:
+    return "%.0f %%" % (100 * part / whole) if whole else "-"
+
+
+def _links(course: Course, student: str, assignment: str, folder: Path) -> list[dict]:
+    return [{"href": os.path.relpath(p, folder).replace(os.sep, "/"), "name": p.stem}
+            for p in feedback_pages(course, student, assignment)]
+
+
+def _exercise_view(exercise, graded: int) -> dict:
+    rate = exercise.rate(graded)
+    view = {"id": exercise.grade_id, "name": exercise.name, "rate": _percent(exercise.full, graded),
+            "width": "%.0f" % (100 * rate), "colour": rate_colour(rate),
+            "mean": "%.1f" % exercise.mean, "maximum": shown_points(exercise.maximum),
+            "top": [{"name": c, "failing": n, "share": _percent(n, graded)} for c, n in exercise.checks[:3] if n],
+            "more": [{"name": c, "failing": n, "share": _percent(n, graded)} for c, n in exercise.checks[3:]],
+            "quiz": None}
+    if exercise.quiz is not None:
+        quiz = exercise.quiz
+        multiple = quiz.question.multiple
+        view["quiz"] = {"multiple": multiple, "unreadable": quiz.unreadable, "answered": quiz.answered,
+                        "right": quiz.right, "options": [
+                            {"letter": o.letter, "html": Markup(markdown_html(o.text)), "chosen": o.chosen,
+                             "chosen_share": _percent(o.chosen, graded), "width": "%.0f" % (100 * o.chosen / graded)
+                             if graded else "0",
+                             "judged_right": o.judged_right, "right_share": _percent(o.judged_right, quiz.answered),
+                             "colour": rate_colour(o.judged_right / quiz.answered if quiz.answered else 0)
+                             if multiple else rate_colour(1.0 if o.judged_right else 0.0),
+                             "is_right": (not multiple) and o.judged_right > 0} for o in quiz.options],
+                        "common": [{"answer": a, "students": n} for a, n in quiz.answers.most_common(3)] if multiple
+                        else []}
+    return view
+
+
+def _assignment_view(course: Course, summary: AssignmentSummary, plots: dict[str, Path], folder: Path) -> dict:
+    graded = len(summary.graded)
+    totals = sorted(summary.totals.values())
+    return {"name": summary.assignment, "submissions": summary.submissions, "graded": graded,
+            "not_graded": summary.submissions - graded,
+            "mean": "%.1f" % (sum(totals) / len(totals)) if totals else "-",
+            "median": "%.1f" % totals[len(totals) // 2] if totals else "-", "maximum": shown_points(summary.maximum),
+            "plots": {name: _data_uri(path) for name, path in plots.items()},
+            "flags": [{"student": f.student, "kind": f.kind, "detail": f.detail,
+                       "links": _links(course, f.student, summary.assignment, folder)} for f in summary.flags],
+            "discuss": [{"what": what, "share": "%.0f %%" % (100 * share)} for what, share in summary.discuss],
+            "exercises": [_exercise_view(e, graded) for e in summary.exercises],
+            "students": [{"name": s, "total": shown_points(summary.totals[s]),
+                          "links": _links(course, s, summary.assignment, folder),
+                          "notes": summary.notes.get(s, [])} for s in summary.graded]}
+
+
+def _html(course: Course, summaries: list[AssignmentSummary], plots: dict, unsandboxed: str, folder: Path) -> str:
+    return pages.render("class_report.html.j2", csp=CSP, title="Class report", unsandboxed=unsandboxed,
+                        assignments=[_assignment_view(course, s, plots[s.assignment], folder) for s in summaries])
+
+
+def _markdown(course: Course, summaries: list[AssignmentSummary], plots: dict, unsandboxed: str,
+              folder: Path) -> str:
+    lines = ["# Class report", ""]
     if unsandboxed:
-        out.append('<p class="warn"><strong>Graded WITHOUT the sandbox:</strong> %s</p>' % e(unsandboxed))
-    out.append("<p>Assignments: %s</p>" % ", ".join('<a href="#%s">%s</a>' % (e(r.assignment), e(r.assignment))
-                                                    for r in reports))
-    for rep in reports:
-        out.append('<h2 id="%s">%s</h2>' % (e(rep.assignment), e(rep.assignment)))
-        out.append("<p>%d submissions: %d graded, %d not graded.</p>" % (
-            rep.submissions, len(rep.graded), rep.submissions - len(rep.graded)))
-        if rep.graded:
-            totals = sorted(rep.totals.values())
-            out.append("<p>Mean score %.1f / %g; median %.1f.</p>" % (sum(totals) / len(totals), rep.maximum,
-                                                                     totals[len(totals) // 2]))
-            alt = {"scores": "histogram of total scores", "exercises": "share of full points per exercise",
-                   "checks": "the hidden checks failed most"}
-            for name in ("scores", "exercises"):
-                if name in rep.plots:
-                    out.append('<img class="plot-%s" src="%s" alt="%s">' % (name, _data_uri(rep.plots[name]),
-                                                                           alt[name]))
-            out.append("<table class=\"exercises\"><tr><th>exercise</th><th>full points</th>"
-                       "<th>mean score</th></tr>")
-            for c in sorted(rep.rates, key=lambda c: rep.rates[c]):
-                out.append('<tr><td>%s</td><td class="num">%.0f %%</td><td class="num">%.1f / %g</td></tr>'
-                           % (e(exercise_name(c)), 100 * rep.rates[c], rep.means[c], rep.maxima[c]))
-            out.append("</table>")
-            out.append("<h3>Hidden checks failed most</h3>")
-            if rep.ranked:
-                out.append("<p>The checks a teacher should discuss in class, most failed first.</p>")
-                if "checks" in rep.plots:
-                    out.append('<img class="plot-checks" src="%s" alt="%s">' % (_data_uri(rep.plots["checks"]),
-                                                                               alt["checks"]))
-                out.append('<table class="checks"><tr><th>rank</th><th>exercise</th><th>check</th>'
-                           "<th>students failing</th></tr>")
-                for rank, (grade_id, check, n) in enumerate(rep.ranked, start=1):
-                    out.append('<tr><td class="num">%d</td><td>%s</td><td>%s</td>'
-                               '<td class="num" data-failing="%d">%d of %d (%.0f %%)</td></tr>'
-                               % (rank, e(exercise_name(grade_id)), e(check), n, n, len(rep.graded),
-                                  100 * n / len(rep.graded)))
-                out.append("</table>")
-            else:
-                out.append("<p>Every graded student passed every hidden check.</p>")
-            out.append('<h3>Students</h3><table class="students"><tr><th>student</th><th>total</th>'
-                       "<th>feedback</th><th>changes to the notebook</th></tr>")
-            for student in rep.graded:
-                links = " ".join('<a href="%s">%s</a>' % (e(os.path.relpath(p, folder).replace(os.sep, "/")),
-                                                          e(p.stem))
-                                 for p in feedback_pages(course, student, rep.assignment))
-                notes = "<br>".join(e(n) for n in rep.notes.get(student, []))
-                out.append('<tr><td>%s</td><td class="num">%g / %g</td><td>%s</td><td class="notes">%s</td></tr>'
-                           % (e(student), rep.totals[student], rep.maximum, links or "-", notes))
-            out.append("</table>")
-        if rep.failed:
-            out.append("<h3>Not graded</h3><ul>%s</ul>" % "".join(
-                "<li><code>%s</code>: %s</li>" % (e(r.student), e(r.reason)) for r in rep.failed))
-    out.append("</body></html>")
-    return "\n".join(out)
+        lines += ["**Graded WITHOUT the sandbox:** %s" % unsandboxed, ""]
+    for summary in summaries:
+        graded = len(summary.graded)
+        lines += ["## %s" % summary.assignment, "",
+                  "%d submissions: %d graded, %d not graded." % (summary.submissions, graded,
+                                                                  summary.submissions - graded), ""]
+        if summary.flags:
+            lines += ["Look at these first:", ""]
+            lines += ["* `%s`, %s: %s" % (f.student, f.kind, f.detail) for f in summary.flags] + [""]
+        if summary.discuss:
+            lines += ["Discuss in class:", ""] + ["* %s" % what for what, _ in summary.discuss] + [""]
+        if not graded:
+            continue
+        totals = sorted(summary.totals.values())
+        lines += ["Mean score %.1f / %s; median %.1f." % (sum(totals) / len(totals), shown_points(summary.maximum),
+                                                          totals[len(totals) // 2]), ""]
+        lines += ["![%s](%s)" % (name, path.name) for name, path in plots[summary.assignment].items()] + [""]
+        lines += ["| exercise | full points | mean score | most failed checks |", "|---|---|---|---|"]
+        for exercise in summary.exercises:
+            failed = "; ".join("%s (%d of %d)" % (c.replace("|", "/"), n, graded) for c, n in exercise.checks[:3] if n)
+            lines.append("| %s | %s | %.1f / %s | %s |" % (exercise.name, _percent(exercise.full, graded),
+                                                           exercise.mean, shown_points(exercise.maximum),
+                                                           failed or "-"))
+        lines.append("")
+        for exercise in summary.exercises:
+            if exercise.quiz is None:
+                continue
+            quiz = exercise.quiz
+            lines += ["%s (question %d): %d of %d with full points; answers not read as a choice: %d." % (
+                exercise.name, quiz.question.number, quiz.right, graded, quiz.unreadable), ""]
+            for option in quiz.options:
+                lines.append("* %s) %s: %s %d%s" % (
+                    option.letter, option.text, "selected by" if quiz.question.multiple else "chosen by",
+                    option.chosen, ", judged right for %d" % option.judged_right if quiz.question.multiple else
+                    (" (right)" if option.judged_right else "")))
+            lines.append("")
+        lines += ["| student | total | feedback |", "|---|---|---|"]
+        for student in summary.graded:
+            links = ", ".join("[%s](%s)" % (link["name"], link["href"])
+                              for link in _links(course, student, summary.assignment, folder))
+            lines.append("| %s | %s / %s | %s |" % (student, shown_points(summary.totals[student]),
+                                                    shown_points(summary.maximum), links or "-"))
+        lines.append("")
+    return "\n".join(lines) + "\n"
 
 
 def write_class_report(course: Course, results: list[GradeResult], folder: Path) -> Path:
@@ -314,9 +221,10 @@ def write_class_report(course: Course, results: list[GradeResult], folder: Path)
     return the Markdown file's path."""
     folder.mkdir(parents=True, exist_ok=True)
     unsandboxed = next((r.unsandboxed for r in results if r.unsandboxed), "")
-    reports = [_assignment_report(course, a, [r for r in results if r.assignment == a], folder)
-               for a in sorted({r.assignment for r in results})]
-    (folder / "class_report.html").write_text(_html(course, reports, unsandboxed, folder))
+    summaries = [summarise(course, a, [r for r in results if r.assignment == a])
+                 for a in sorted({r.assignment for r in results})]
+    plots = {s.assignment: _plots(s, folder) for s in summaries}
+    (folder / "class_report.html").write_text(_html(course, summaries, plots, unsandboxed, folder))
     path = folder / "class_report.md"
-    path.write_text(_markdown(course, reports, unsandboxed, folder))
+    path.write_text(_markdown(course, summaries, plots, unsandboxed, folder))
     return path

@@ -1,0 +1,229 @@
+"""What the class report says about one assignment, as data: computed from the gradebook's scores and the
+verdicts the grader kept in each autograded notebook (:mod:`grader.outputs.report` writes it as pages).
+
+* per exercise: the share of graded students with full points, the mean score, and every hidden check with
+  how many students fail it (most failed first); a cell whose records could not be trusted counts as failing
+  all its checks;
+* per quiz question: how the class answered, option by option, with the options' texts
+  (:mod:`grader.outputs.quiz_view`);
+* the submissions to look at first: not graded (with the reason), recorded nothing at all (every check of
+  every cell got no result: a notebook whose checks never ran), or changed the notebook's structure;
+* a short list of what to discuss in class: the checks and quiz options most students get wrong.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ..course import Course
+from ..grading.keys import is_graded_test
+from ..grading.metadata import submission_notes, verdict_of
+from ..grading.verdict import NO_RESULT
+from ..run.jobs import GradeResult
+from .quiz_view import Question, chosen_letters, option_views, quiz_questions
+from .results import exercise_name, exercise_scores
+
+#: How many items the "discuss in class" list holds at most, and the share of students that must fail one.
+DISCUSS_ITEMS = 6
+DISCUSS_SHARE = 0.2
+#: How many of an exercise's most failed checks the report shows right under it.
+TOP_CHECKS = 3
+
+
+@dataclass
+class CheckFailures:
+    """How many graded students fail each hidden check of one assignment."""
+
+    graded: int = 0
+    failing: Counter = field(default_factory=Counter)   # (grade_id, check name) -> students
+    order: list = field(default_factory=list)           # (grade_id, check name) in notebook order
+
+    def add(self, grade_id: str, check: dict) -> None:
+        key = (grade_id, str(check.get("name")))
+        if key not in self.failing:
+            self.order.append(key)
+            self.failing[key] += 0
+        if not check.get("passed"):
+            self.failing[key] += 1
+
+    def ranked(self) -> list[tuple[str, str, int]]:
+        """(grade_id, check, students failing) with at least one failure, most failed first."""
+        position = {key: i for i, key in enumerate(self.order)}
+        keys = [k for k in self.order if self.failing[k]]
+        return [(g, c, self.failing[g, c]) for g, c in sorted(keys, key=lambda k: (-self.failing[k],
+                                                                                     position[k]))]
+
+    def of(self, grade_id: str) -> list[tuple[str, int]]:
+        """(check, students failing) of one exercise, most failed first (those nobody fails last)."""
+        position = {key: i for i, key in enumerate(self.order)}
+        keys = [k for k in self.order if k[0] == grade_id]
+        return [(c, self.failing[g, c]) for g, c in sorted(keys, key=lambda k: (-self.failing[k], position[k]))]
+
+
+@dataclass
+class OptionCount:
+    letter: str
+    text: str           # Markdown, as the question lists it
+    chosen: int         # students who selected it (single choice: chose it)
+    judged_right: int   # students whose choice of it was right (multiple choice); who chose it and were right
+
+
+@dataclass
+class QuizSummary:
+    question: Question
+    answered: int                  # students whose answer could be read as a choice of the options
+    unreadable: int                # students whose answer was not one (a wrong format, nothing)
+    right: int                     # students with full points on the question
+    options: list[OptionCount]
+    answers: Counter = field(default_factory=Counter)   # "a, c" -> students (multiple choice)
+
+
+@dataclass
+class ExerciseSummary:
+    grade_id: str
+    name: str
+    maximum: float
+    full: int                      # graded students with full points
+    mean: float
+    checks: list[tuple[str, int]]  # (check, students failing), most failed first
+    quiz: QuizSummary | None = None
+
+    def rate(self, graded: int) -> float:
+        return self.full / graded if graded else 0.0
+
+
+@dataclass
+class Flag:
+    """A submission to look at first."""
+
+    student: str
+    kind: str       # "not graded", "recorded nothing", "structure changed"
+    detail: str
+
+
+@dataclass
+class AssignmentSummary:
+    assignment: str
+    submissions: int
+    graded: list[str]
+    totals: dict[str, float]
+    maximum: float
+    exercises: list[ExerciseSummary]
+    failures: CheckFailures
+    flags: list[Flag]
+    discuss: list[tuple[str, float]]   # (what, share of graded students it concerns), most first
+    notes: dict[str, list[str]]        # student -> changes to the notebook's structure
+    failed: list[GradeResult]
+
+
+def _verdicts(course: Course, assignment: str, student: str) -> dict[str, dict]:
+    """The verdict of every graded cell of one student's autograded notebooks, by grade_id."""
+    verdicts = {}
+    for path in sorted((course.folder("autograded") / student / assignment).glob("*.ipynb")):
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:  # unreadable: nothing to count
+            continue
+        for cell in nb.cells:
+            verdict = verdict_of(cell) if is_graded_test(cell) else None
+            if verdict is not None:
+                verdicts[cell.metadata.nbgrader["grade_id"]] = verdict
+    return verdicts
+
+
+def recorded_nothing(verdicts: dict[str, dict]) -> bool:
+    """Whether not one check of any cell got a result (the hidden checks never ran)."""
+    checks = [c for v in verdicts.values() for c in v.get("checks") or [] if isinstance(c, dict)]
+    return bool(checks) and all(not c.get("passed") and str(c.get("problem", "")).startswith(
+        (NO_RESULT, "no result was recorded")) for c in checks)
+
+
+def _questions(course: Course, assignment: str) -> dict[str, Question]:
+    questions = {}
+    for path in course.source_notebooks(assignment):
+        questions.update(quiz_questions(nbformat.read(str(path), as_version=4).cells))
+    return questions
+
+
+def _quiz_summary(question: Question, checks_by_student: list[list[dict]], points: float,
+                  scores: list[float]) -> QuizSummary:
+    chosen, judged, answers = Counter(), Counter(), Counter()
+    unreadable = 0
+    for checks in checks_by_student:
+        answer = chosen_letters(question, checks)
+        if answer is None:
+            unreadable += 1
+            continue
+        answers[answer] += 1
+        views, _ = option_views(question, checks)
+        for view in views:
+            chosen[view.letter] += bool(view.chosen)
+            judged[view.letter] += bool(view.right)
+    options = [OptionCount(letter, text, chosen[letter], judged[letter]) for letter, text in question.options.items()]
+    return QuizSummary(question, len(checks_by_student) - unreadable, unreadable,
+                       sum(1 for s in scores if s >= points > 0), options, answers)
+
+
+def _discuss(exercises: list[ExerciseSummary], graded: int) -> list[tuple[str, float]]:
+    """The checks and quiz options that most graded students get wrong (at least DISCUSS_SHARE of them)."""
+    items = []
+    for exercise in exercises:
+        if exercise.quiz is not None:
+            quiz = exercise.quiz
+            for option in quiz.options:
+                wrong = (quiz.answered - option.judged_right) if quiz.question.multiple else (
+                    option.chosen - option.judged_right)
+                if quiz.question.multiple or wrong:
+                    items.append(("%s, option %s) %s: %d of %d %s" % (
+                        exercise.name, option.letter, option.text, wrong, graded,
+                        "judged it wrongly" if quiz.question.multiple else "chose it, wrongly"), wrong / graded))
+            continue
+        for check, failing in exercise.checks[:TOP_CHECKS]:
+            items.append(("%s: %s, failed by %d of %d" % (exercise.name, check, failing, graded), failing / graded))
+    items = [item for item in items if item[1] >= DISCUSS_SHARE]
+    return sorted(items, key=lambda item: -item[1])[:DISCUSS_ITEMS]
+
+
+def summarise(course: Course, assignment: str, results: list[GradeResult]) -> AssignmentSummary:
+    """The class report's data for one assignment, from the results of ``results`` (this assignment's)."""
+    graded = sorted(r.student for r in results if r.ok)
+    columns, scores, maxima = exercise_scores(course, assignment)
+    totals = {s: sum((scores.get(s, {}).get(c) or 0) for c in columns) for s in graded}
+    questions = _questions(course, assignment)
+    failures = CheckFailures(graded=len(graded))
+    verdicts = {s: _verdicts(course, assignment, s) for s in graded}
+    for student in graded:
+        for grade_id in columns:
+            for check in (verdicts[student].get(grade_id) or {}).get("checks") or []:
+                if isinstance(check, dict):
+                    failures.add(grade_id, check)
+    exercises = []
+    for grade_id in columns:
+        cell_scores = [(scores.get(s, {}).get(grade_id) or 0) for s in graded]
+        quiz = None
+        if grade_id in questions:
+            quiz = _quiz_summary(questions[grade_id], [[c for c in (verdicts[s].get(grade_id) or {}).get("checks") or []
+                                                        if isinstance(c, dict)] for s in graded],
+                                 maxima[grade_id], cell_scores)
+        exercises.append(ExerciseSummary(grade_id, exercise_name(grade_id), maxima[grade_id],
+                                         sum(1 for x in cell_scores if x >= maxima[grade_id]),
+                                         sum(cell_scores) / len(graded) if graded else 0.0,
+                                         [(c, n) for c, n in failures.of(grade_id)], quiz))
+    notes = {s: submission_notes(course.folder("autograded") / s / assignment) for s in graded}
+    failed = [r for r in results if not r.ok]
+    flags = [Flag(r.student, "not graded", r.reason) for r in failed]
+    flags += [Flag(s, "recorded nothing", "no hidden check got a result: the checks never ran (a setup cell "
+                                          "that fails, blanked test cells, or a notebook that stops early)")
+              for s in graded if recorded_nothing(verdicts[s])]
+    flags += [Flag(s, "structure changed", "; ".join(n)) for s, n in notes.items() if n]
+    return AssignmentSummary(assignment, len(results), graded, totals, sum(maxima.values()), exercises, failures,
+                             flags, _discuss(exercises, len(graded)) if graded else [],
+                             {s: n for s, n in notes.items() if n}, failed)
+
+
+def feedback_pages(course: Course, student: str, assignment: str) -> list[Path]:
+    return sorted((course.folder("feedback") / student / assignment).glob("*.html"))
