@@ -25,6 +25,7 @@ import nbformat
 import pytest
 
 from conftest import REPO, selected
+from grader.outputs.feedback_page import MULTIPLE_CHOICE_RULE
 from quiz_support import QUIZZES, Quiz, nbgrader, hidden_block
 
 QUIZ = {name: Quiz(name) for name in QUIZZES}
@@ -70,6 +71,13 @@ def test_points_in_heading_table_and_metadata_agree(name, question):
         assert points == 2 and row.group(1) == "single choice"
     else:   # one point per option
         assert points == len(letters) and row.group(1) == "multiple choice, %d options" % len(letters)
+
+
+@pytest.mark.parametrize("name", QUIZZES)
+def test_the_page_says_how_to_click_an_answer_and_the_multiple_choice_rule_in_the_feedbacks_words(name):
+    intro = " ".join(QUIZ[name].intro.split())
+    assert " ".join(MULTIPLE_CHOICE_RULE.split()) in intro
+    assert "click your choice" in intro and "q1_answer = \"a\"" in intro
 
 
 @pytest.mark.parametrize("name", QUIZZES)
