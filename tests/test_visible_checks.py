@@ -90,6 +90,71 @@ def test_in_a_real_kernel_the_error_output_is_the_message_and_the_line(tmp_path)
     nbformat.write(nb, str(tmp_path / "checked.ipynb"))
 
 
+# ---------------------------------------------------------------- one line per exercise while Validate runs
+@pytest.fixture
+def validating(monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    ip = InteractiveShell.instance()
+    shown = []
+    saved = ip._showtraceback
+    ip._showtraceback = lambda etype, value, stb: shown.append([ANSI.sub("", line) for line in stb])
+    ip.run_cell("import numpy as np\nfrom nncourse.checks import assert_close, install_failure_display")
+    from nncourse.checks import install_failure_display
+
+    install_failure_display(ip)
+    try:
+        yield ip, shown
+    finally:
+        ip._showtraceback = saved
+        ip.set_custom_exc((), None)
+
+
+@pytest.mark.parametrize("cells, line", [
+    (["def softmax(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()",
+      '"""softmax normalises exp(x) along each row."""\nassert_close(softmax(np.ones((1, 2))), [[0.5, 0.5]], "s")'],
+     "\u2718 softmax: not done yet: softmax() still raises NotImplementedError; replace that line with your code"),
+    (["def softmax(x):\n    return x",
+      '"""softmax normalises exp(x) along each row."""\nassert_close(softmax(np.ones((1, 2))), [[0.5, 0.5]], "s")'],
+     "\u2718 softmax: s has the right shape but wrong values."),
+    (["# YOUR CODE HERE\nraise NotImplementedError()",
+      '"""Question 1 (single choice, 2 points): the letter chosen."""\nprint(q1_answer)'],
+     "\u2718 Question 1: q1_answer is not defined: answer or solve the exercise above it, and run its cell"),
+    (["def L1(yhat, y):\n    return np.sum(yhat - y, axis=3)",
+      '"""L1 sums the absolute differences into a single number."""\nL1(np.ones(2), np.zeros(2))'],
+     "\u2718 L1: AxisError: axis 3 is out of bounds for array of dimension 1 "
+     "(line 2 of L1(): return np.sum(yhat - y, axis=3))"),
+])
+def test_while_validating_every_failed_cell_is_one_line_naming_its_exercise(validating, cells, line):
+    ip, shown = validating
+    for cell in cells:
+        ip.run_cell(cell)
+    assert shown[-1] == [line]
+
+
+@pytest.mark.slow
+def test_nbgraders_validate_lists_one_plain_line_per_exercise_left_to_do(tmp_path):
+    """nbgrader's own Validator (what the Validate button runs) on the released assignment 1, with one
+    exercise solved: one line per other exercise, naming it, and nothing of nncourse.checks' source."""
+    import shutil
+
+    from nbgrader.validator import Validator
+
+    from conftest import REPO
+
+    folder = tmp_path / "a1"
+    shutil.copytree(REPO / "release" / "a1_numpy_basics", folder)
+    path = folder / "numpy_basics.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "basic_sigmoid")
+    cell.source = cell.source.replace("# YOUR CODE HERE\n    raise NotImplementedError()", "s = 1 / (1 + math.exp(-x))")
+    nbformat.write(nb, str(path))
+    failed = Validator().validate(str(path))["failed"]
+    errors = [ANSI.sub("", f["raw_error"]).strip() for f in failed]
+    names = ["sigmoid", "sigmoid_derivative", "image2vector", "normalize_rows", "softmax", "L1", "L2"]
+    assert [e.split(":")[0] for e in errors] == ["\u2718 %s" % n for n in names], errors
+    assert all(len(e.splitlines()) == 1 and "still raises NotImplementedError" in e for e in errors), errors
+
+
 # ---------------------------------------------------------------- the Validate dialog's text
 def test_the_lab_settings_keep_what_is_already_there_and_can_be_installed_twice(tmp_path):
     import json
@@ -106,6 +171,22 @@ def test_the_lab_settings_keep_what_is_already_there_and_can_be_installed_twice(
     assert "#validation-message.validation-success p::after" in css
     settings = json.loads((tmp_path / "jupyter_server_config.json").read_text())
     assert settings == {"ServerApp": {"port": 9999}, "LabApp": {"custom_css": True}}
+    assert "#validation-message.validation-failed > div:nth-child(3n+2)" in css   # the failed cells' sources hidden
+    viewer = tmp_path.joinpath("lab", "user-settings", *labconfig.HTML_VIEWER_SETTINGS)
+    assert json.loads(viewer.read_text()) == {"toolbar": [{"name": "trust", "disabled": True}]}
+
+
+def test_a_students_own_html_viewer_settings_are_kept(tmp_path):
+    from nncourse import labconfig
+
+    viewer = tmp_path.joinpath("lab", "user-settings", *labconfig.HTML_VIEWER_SETTINGS)
+    viewer.parent.mkdir(parents=True)
+    viewer.write_text(json.dumps({"trustByDefault": False, "toolbar": [{"name": "refresh", "rank": 5}]}))
+    labconfig.install(tmp_path)
+    assert json.loads(viewer.read_text()) == {"trustByDefault": False, "toolbar": [
+        {"name": "refresh", "rank": 5}, {"name": "trust", "disabled": True}]}
+    viewer.write_text("// my own comments\n{}")      # JSON5 of the student's: left alone
+    assert viewer not in labconfig.install(tmp_path) and viewer.read_text().startswith("// my own")
 
 
 def test_the_lab_settings_refuse_a_broken_config_file_and_say_which(tmp_path):

@@ -59,6 +59,8 @@ def student_nbgrader_config(course_id: str, exchange: Path) -> str:
         "c.CourseDirectory.course_id = %r" % course_id,
         "# The shared exchange: fetch from outbound/, submit to inbound/, feedback from feedback/.",
         "c.Exchange.root = %r" % str(exchange),
+        "# Fetch Feedback also keeps <assignment>/feedback/<notebook>.html, the newest page, in one place.",
+        "c.ExchangeFactory.fetch_feedback = 'nncourse.feedback.FetchFeedback'",
         "",
     ])
 

@@ -10,13 +10,19 @@ Importing this module in IPython (every notebook's setup cell does) also makes
 a failed check *read* like one: instead of a traceback through this module's
 source, the cell shows the check's message first and then only the line of the
 notebook that failed (:func:`show_failed_check`). Any ``AssertionError`` is
-shown that way, so a student's own ``assert`` reads the same. It also makes
-NumPy print its scalars as plain numbers (:func:`print_plain_numbers`).
+shown that way, so a student's own ``assert`` reads the same. While nbgrader's
+Validate runs the notebook, every error of a cell is one line naming the
+exercise (:func:`validate_line`), so that Validate's dialog lists one plain line
+per exercise whose visible checks fail. It also makes NumPy print its scalars as
+plain numbers (:func:`print_plain_numbers`).
 """
 
 from __future__ import annotations
 
+import ast
 import linecache
+import os
+import re
 from typing import Any
 
 import numpy as np
@@ -131,9 +137,68 @@ def show_failed_check(shell, etype, value, tb, tb_offset=None) -> list[str]:
     return shown
 
 
+def _notebook_frames(tb, namespace: dict) -> list:
+    """The frames of ``tb`` that run notebook code, outermost first."""
+    frames = []
+    while tb is not None:
+        if tb.tb_frame.f_globals is namespace:
+            frames.append((tb.tb_frame, tb.tb_lineno))
+        tb = tb.tb_next
+    return frames
+
+
+def exercise_of(cell_source: str) -> str:
+    """What a check cell is called in one line: 'Question 2' for a quiz question, the function a check cell's
+    docstring starts with ('softmax'), or the docstring's first line; '' when the cell has none."""
+    try:
+        doc = ast.get_docstring(ast.parse(cell_source)) or ""
+    except SyntaxError:
+        return ""
+    first = doc.strip().splitlines()[0] if doc.strip() else ""
+    found = re.match(r"(Question \d+)\b", first) or re.match(r"([A-Za-z_]\w*) ", first)
+    return found.group(1) if found else first
+
+
+def validate_line(shell, etype, value, tb) -> str:
+    """The one line Validate's dialog shows for a cell that failed: which exercise, and what to do."""
+    frames = _notebook_frames(tb, shell.user_ns)
+    cell = "".join(linecache.getlines(frames[0][0].f_code.co_filename)) if frames else ""
+    name = exercise_of(cell) or "a check cell"
+    inner = frames[-1][0].f_code.co_name if frames else "<module>"
+    message = str(value).strip().splitlines()[0] if str(value).strip() else ""
+    if issubclass(etype, AssertionError):
+        what = message or "a check failed"
+    elif issubclass(etype, NotImplementedError):
+        what = ("not done yet: %s() still raises NotImplementedError; replace that line with your code" % inner
+                if inner != "<module>" else "not answered yet: replace raise NotImplementedError() with your answer")
+    elif issubclass(etype, NameError):
+        missing = getattr(value, "name", None) or message
+        what = ("%s is not defined: answer or solve the exercise above it, and run its cell" % missing)
+    else:
+        number = frames[-1][1] if frames else 0
+        text = linecache.getline(frames[-1][0].f_code.co_filename, number).strip() if frames else ""
+        where = "" if not text else " (line %d of %s: %s)" % (
+            number, "this cell" if inner == "<module>" else "%s()" % inner, text)
+        what = "%s%s%s" % (etype.__name__, ": " + message if message else "", where)
+    return "%s %s: %s" % (FAIL_MARK, name, what)
+
+
+def show_validate_line(shell, etype, value, tb, tb_offset=None) -> list[str]:
+    """IPython's handler for any error while Validate runs the notebook: :func:`validate_line`, alone."""
+    shown = ["%s%s%s" % (_RED, validate_line(shell, etype, value, tb), _RESET)]
+    shell._showtraceback(etype, value, shown)
+    return shown
+
+
+def validating() -> bool:
+    """True while nbgrader's Validate runs the notebook (it sets NBGRADER_EXECUTION to "validate")."""
+    return os.environ.get("NBGRADER_EXECUTION") == "validate"
+
+
 def install_failure_display(shell=None) -> bool:
-    """Show failed checks with :func:`show_failed_check` in ``shell`` (the running IPython, by default).
-    Returns whether there was a shell to install it in."""
+    """Show failed checks with :func:`show_failed_check` in ``shell`` (the running IPython, by default), or,
+    while Validate runs the notebook, every error as one line (:func:`show_validate_line`). Returns whether
+    there was a shell to install it in."""
     if shell is None:
         try:
             from IPython import get_ipython
@@ -142,7 +207,10 @@ def install_failure_display(shell=None) -> bool:
         shell = get_ipython()
     if shell is None:
         return False
-    shell.set_custom_exc((AssertionError,), show_failed_check)
+    if validating():
+        shell.set_custom_exc((Exception,), show_validate_line)
+    else:
+        shell.set_custom_exc((AssertionError,), show_failed_check)
     return True
 
 

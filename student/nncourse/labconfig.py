@@ -1,12 +1,15 @@
-"""What nbgrader's Validate button says, made true: ``python -m nncourse.labconfig``.
+"""What nbgrader's Validate button says, made true and plain: ``python -m nncourse.labconfig``.
 
 When every visible check of a notebook passes, nbgrader's Validate dialog (its JupyterLab extension)
 says "Success! Your notebook passes all the tests." Validate runs only the checks the notebook shows;
 grading runs further checks on other inputs, so a student can read that sentence as a promise it is
-not. The text is fixed in nbgrader's JavaScript (nbgrader 0.9.6 has no setting for it, nor for the
-command line's copy of it), so this module replaces it where students see it, in JupyterLab, with a
-style sheet: JupyterLab loads ``<Jupyter config dir>/custom/custom.css`` when the server option
-``LabApp.custom_css`` is on. :func:`install` writes both (keeping whatever else is there).
+not. When checks fail, the dialog shows each failed cell's source and its traceback. Its texts are fixed
+in nbgrader's JavaScript (nbgrader 0.9.6 has no setting for them), so this module changes what students
+see, in JupyterLab, with a style sheet: JupyterLab loads ``<Jupyter config dir>/custom/custom.css`` when
+the server option ``LabApp.custom_css`` is on. It replaces the success sentence, and on failure it hides
+the cells' sources and nbgrader's "The following cell failed:" lines, leaving the errors, which the
+notebook's kernel makes one line per exercise while Validate runs (:func:`nncourse.checks.validate_line`).
+:func:`install` writes both (keeping whatever else is there).
 
 The student's environment runs it once (a JupyterHub image at build time, or a student on their own
 machine); see the README ("For students").
@@ -22,6 +25,9 @@ from pathlib import Path
 #: What the dialog says instead, when every visible check passes.
 SUCCESS_TEXT = ("The visible checks pass. Grading runs further checks, on inputs this notebook does not show: "
                 "make sure your code is right in general, not only for the examples.")
+#: What the dialog says above the failing exercises' lines.
+FAILED_TEXT = ("These exercises do not pass their visible checks yet (run each one's check cell to see more); "
+               "grading then runs further checks on other inputs:")
 _BEGIN, _END = "/* nncourse: Validate text - begin */", "/* nncourse: Validate text - end */"
 STYLE = """%s
 /* nbgrader's Validate dialog says "Success! Your notebook passes all the tests." when the visible checks
@@ -33,8 +39,24 @@ STYLE = """%s
   content: "%s";
   font-size: var(--jp-content-font-size1, 14px);
 }
+/* When visible checks fail, the dialog lists per failed cell: a "The following cell failed:" line, the
+   cell's source, its error. The kernel makes each error one line naming the exercise: show only those. */
+#validation-message.validation-failed > div:nth-child(3n+1),
+#validation-message.validation-failed > div:nth-child(3n+2) {
+  display: none;
+}
+#validation-message.validation-failed::before {
+  content: "%s";
+  display: block;
+  margin-bottom: 8px;
+  font-size: var(--jp-content-font-size1, 14px);
+}
+#validation-message.validation-failed pre {
+  margin: 2px 0;
+  white-space: pre-wrap;
+}
 %s
-""" % (_BEGIN, SUCCESS_TEXT, _END)
+""" % (_BEGIN, SUCCESS_TEXT, FAILED_TEXT, _END)
 
 
 def config_dir() -> Path:
@@ -44,11 +66,32 @@ def config_dir() -> Path:
     return Path(jupyter_config_dir())
 
 
+#: JupyterLab's HTML viewer, without its "Trust HTML" button: the workbook's feedback pages hold no script and
+#: read the same untrusted, so nothing asks the student to trust one.
+HTML_VIEWER_SETTINGS = ("@jupyterlab", "htmlviewer-extension", "plugin.jupyterlab-settings")
+
+
+def _html_viewer_without_trust(folder: Path) -> Path | None:
+    """Turn off the HTML viewer's "Trust HTML" button in the user settings under ``folder`` (a settings file of
+    the student's own that cannot be read as JSON is left alone: None)."""
+    path = folder.joinpath("lab", "user-settings", *HTML_VIEWER_SETTINGS)
+    try:
+        settings = json.loads(path.read_text()) if path.exists() else {}
+    except ValueError:
+        return None
+    toolbar = [item for item in settings.get("toolbar", []) if item.get("name") != "trust"]
+    settings["toolbar"] = toolbar + [{"name": "trust", "disabled": True}]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(settings, indent=2) + "\n")
+    return path
+
+
 def install(folder: Path | None = None) -> list[Path]:
     """Turn on the style sheet in the Jupyter config folder ``folder`` (default: the user's).
 
-    Adds (or refreshes) this module's block in ``custom/custom.css`` and sets ``LabApp.custom_css`` in
-    ``jupyter_server_config.json``, leaving every other line and setting alone. Returns the files written.
+    Adds (or refreshes) this module's block in ``custom/custom.css``, sets ``LabApp.custom_css`` in
+    ``jupyter_server_config.json`` and turns off the HTML viewer's "Trust HTML" button (feedback pages need no
+    trust), leaving every other line and setting alone. Returns the files written.
     """
     folder = Path(folder) if folder is not None else config_dir()
     css = folder / "custom" / "custom.css"
@@ -63,7 +106,8 @@ def install(folder: Path | None = None) -> list[Path]:
         raise SystemExit("%s is not valid JSON: fix or remove it, then run this again" % settings_path) from None
     settings.setdefault("LabApp", {})["custom_css"] = True
     settings_path.write_text(json.dumps(settings, indent=2) + "\n")
-    return [css, settings_path]
+    viewer = _html_viewer_without_trust(folder)
+    return [css, settings_path] + ([viewer] if viewer else [])
 
 
 def main(argv: list[str] | None = None) -> None:
