@@ -177,6 +177,8 @@ def test_the_lab_settings_keep_what_is_already_there_and_can_be_installed_twice(
 
 
 def test_a_students_own_html_viewer_settings_are_kept(tmp_path):
+    import json
+
     from nncourse import labconfig
 
     viewer = tmp_path.joinpath("lab", "user-settings", *labconfig.HTML_VIEWER_SETTINGS)
