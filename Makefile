@@ -14,21 +14,24 @@ LABEXTENSION := student/nncourse/labextension
 # nbgrader runs some helpers (alembic, jupyter) by name: find the ones of the venv first.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test setup release keys grade lab bundle hub clean
+.PHONY: demo test setup prerequisites release keys grade lab bundle hub clean
 
-demo: $(STAMP)
+demo: prerequisites $(STAMP)
 	$(BIN)/python -m grader demo
 
-test: $(STAMP)
+test: prerequisites $(STAMP)
 	$(BIN)/python -m pytest
+
+# What the machine lacks, named with the command that installs it, before anything is built.
+prerequisites:
+	@sh scripts/prerequisites.sh "$(PYTHON)" $(or $(MAKECMDGOALS),demo)
 
 setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml student/requirements.txt student/requirements-hub.txt student/pyproject.toml \
           jupyter-config/jupyter_server_config.d/nncourse_grader.json $(LABEXTENSION)/package.json \
           $(LABEXTENSION)/static/remoteEntry.js
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
-	  { echo "error: the workbook needs Python 3.11; run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'"; exit 1; }
+	@sh scripts/prerequisites.sh "$(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e ./student -e .
@@ -44,10 +47,10 @@ $(STAMP): requirements.txt pyproject.toml student/requirements.txt student/requi
 release: $(STAMP)
 	$(BIN)/python -m grader release
 
-keys: $(STAMP)
+keys: prerequisites $(STAMP)
 	$(BIN)/python -m grader keys
 
-grade: $(STAMP)
+grade: prerequisites $(STAMP)
 	$(BIN)/python -m grader grade
 
 lab: $(STAMP)
