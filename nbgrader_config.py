@@ -13,6 +13,7 @@ from grader.intake.exchange import SafeCollect
 from grader.intake.lms import COLLECTOR_REGEXP
 from grader.outputs.feedback import FeedbackExporter
 from grader.sandbox.kernel import SandboxedExecute
+from nncourse.grading_run import SKIP_TAG
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -40,6 +41,9 @@ c.Autograde.autograde_preprocessors = [
 # nbgrader fails a whole submission when a cell's outputs trail the kernel's reply by more than iopub_timeout
 # (4 s by default): on a machine busy grading a class that happens to honest, heavy cells. Wait longer.
 c.Execute.iopub_timeout = 30
+# Cells tagged skip-when-graded (long trainings, the data set and its pictures) are not run to grade, to build
+# the answer keys or to validate: the graded checks bring their own small inputs (nncourse.grading_run).
+c.Execute.skip_cells_with_tag = SKIP_TAG
 # Before nbgrader's own checks, the submission gets the instructor's structure back: deleted graded cells
 # return (and score 0), copies and added cells claiming grade metadata run as ordinary cells, flipped
 # flags are restored; each change becomes a note in the feedback and the reports (grader.grading.structure).

@@ -6,8 +6,9 @@
 * release/index.ipynb lists every notebook with its week, what it teaches and its points (the points being the
   sum of its test cells'), each linked to its released notebook (tests/test_release.py checks it is fresh).
 * One notation for sums over examples, features and units: from 1 (``\\sum_{i=1}^{m}``), never from 0.
-* Setup cells are short: imports and settings, no helper definitions, no grading switch (nncourse.grading_run.
-  grading() is the one place that knows whether a notebook is being graded).
+* Setup cells are short: imports and settings, no helper definitions. No cell a student reads holds a grading
+  switch or a data flag: the cells that grading must not run (the data set, long trainings) carry the tag
+  nncourse.grading_run.SKIP_TAG, which grading, the answer keys and Validate skip.
 * Every statement of how long a cell takes says where it was measured (benchmarks/long_cells.py measures it).
 * Long trainings show progress: every ungraded cell that trains on the real data does it inside
   training_progress or loops over progress(...).
@@ -24,6 +25,7 @@ from conftest import REPO
 from grader.authoring.assignment_index import INDEX_NAME, index_rows
 from grader.authoring.contents_line import CONTENTS_ID, ContentsError, anchor, contents_source, with_anchors
 from grader.course import Course
+from nncourse.grading_run import SKIP_TAG
 
 COURSE = Course(REPO)
 SOURCES = [nb for a in COURSE.assignments for nb in COURSE.source_notebooks(a)]
@@ -112,6 +114,45 @@ def test_setup_cells_are_short_and_hide_the_grading_switch(source):
     for cell in _read(source).cells:
         if cell.cell_type == "code" and not _nbgrader(cell).get("grade"):
             assert "NBGRADER_EXECUTION" not in cell.source and not re.search(r"\bGRADING\b", cell.source)
+
+
+#: What a grading switch or a data flag looks like in a student's code: none of it in any cell they read.
+TOOLING = re.compile(r"\bgrading\(\)|\bHAVE_DATA\b|try_load_catvnoncat|nncourse\.grading_run|NBGRADER_EXECUTION")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=ids)
+def test_no_cell_a_student_reads_holds_a_grading_switch_or_a_data_flag(source):
+    release = REPO / "release" / source.parent.name / source.name
+    for cell in _read(release).cells:
+        assert not TOOLING.search(cell.source), cell.source[:300]
+
+
+def _needs_skipping(code: str) -> bool:
+    """Cells grading must not run: the data set, and trainings of thousands of iterations or many epochs."""
+    return bool(re.search(r"\bload_catvnoncat\(|\btrain_x\b|\btrain_x_orig\b|num_iterations=\d{4,}|"
+                          r"\.fit\(|epochs=", code))
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=ids)
+def test_cells_with_the_data_set_or_a_long_training_are_skipped_when_graded(source):
+    """They carry the tag that grading, the answer keys and Validate skip; graded cells never need them."""
+    for cell in _read(source).cells:
+        if cell.cell_type != "code":
+            continue
+        tagged = SKIP_TAG in cell.metadata.get("tags", [])
+        if _nbgrader(cell).get("grade") or _nbgrader(cell).get("solution") or _nbgrader(cell).get("locked"):
+            assert not tagged, cell.source[:200]
+        elif _needs_skipping(cell.source.split("### END HIDDEN TESTS")[-1]):
+            assert tagged, cell.source[:300]
+
+
+def test_grading_and_validate_skip_the_tagged_cells():
+    from nbgrader.preprocessors import Execute
+    from traitlets.config import Config
+
+    namespace = {"get_config": Config, "__file__": str(REPO / "nbgrader_config.py")}
+    exec(compile((REPO / "nbgrader_config.py").read_text(), "nbgrader_config.py", "exec"), namespace)
+    assert Execute(config=namespace["c"]).skip_cells_with_tag == SKIP_TAG
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids)

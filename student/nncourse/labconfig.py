@@ -86,12 +86,28 @@ def _html_viewer_without_trust(folder: Path) -> Path | None:
     return path
 
 
+def _validate_skips_what_grading_skips(folder: Path) -> Path:
+    """nbgrader's Validate (the student's own nbgrader, reading ``nbgrader_config.json`` in ``folder``) skips the
+    cells grading skips: long trainings and the data set (:data:`nncourse.grading_run.SKIP_TAG`)."""
+    from .grading_run import SKIP_TAG
+
+    path = folder / "nbgrader_config.json"
+    try:
+        settings = json.loads(path.read_text()) if path.exists() else {}
+    except ValueError:
+        raise SystemExit("%s is not valid JSON: fix or remove it, then run this again" % path) from None
+    settings.setdefault("Execute", {})["skip_cells_with_tag"] = SKIP_TAG
+    path.write_text(json.dumps(settings, indent=2) + "\n")
+    return path
+
+
 def install(folder: Path | None = None) -> list[Path]:
     """Turn on the style sheet in the Jupyter config folder ``folder`` (default: the user's).
 
     Adds (or refreshes) this module's block in ``custom/custom.css``, sets ``LabApp.custom_css`` in
-    ``jupyter_server_config.json`` and turns off the HTML viewer's "Trust HTML" button (feedback pages need no
-    trust), leaving every other line and setting alone. Returns the files written.
+    ``jupyter_server_config.json``, makes Validate skip what grading skips (``nbgrader_config.json``) and turns
+    off the HTML viewer's "Trust HTML" button (feedback pages need no trust), leaving every other line and
+    setting alone. Returns the files written.
     """
     folder = Path(folder) if folder is not None else config_dir()
     css = folder / "custom" / "custom.css"
@@ -106,8 +122,9 @@ def install(folder: Path | None = None) -> list[Path]:
         raise SystemExit("%s is not valid JSON: fix or remove it, then run this again" % settings_path) from None
     settings.setdefault("LabApp", {})["custom_css"] = True
     settings_path.write_text(json.dumps(settings, indent=2) + "\n")
+    validate = _validate_skips_what_grading_skips(folder)
     viewer = _html_viewer_without_trust(folder)
-    return [css, settings_path] + ([viewer] if viewer else [])
+    return [css, settings_path, validate] + ([viewer] if viewer else [])
 
 
 def main(argv: list[str] | None = None) -> None:
