@@ -62,7 +62,7 @@ def test_every_section_heading_has_its_ascii_anchor_right_before_it(source):
 
 def test_anchor_names_are_ascii_words_of_the_heading():
     assert anchor("1 · The data set") == "1-the-data-set"
-    assert anchor("Exercise 2 · `layer_sizes` (10 points)") == "exercise-2-layer-sizes"
+    assert anchor("Exercise 3.1 · `layer_sizes` (10 points)") == "exercise-3-1-layer-sizes"
     assert anchor("8 · Broadcasting, the rule behind `+ b`") == "8-broadcasting-the-rule-behind-b"
     assert anchor("**Bold** and *italic* and [a link](http://x)") == "bold-and-italic-and-a-link"
 
