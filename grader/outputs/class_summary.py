@@ -105,6 +105,15 @@ class Flag:
     detail: str
 
 
+def grouped(flags: list[Flag]) -> list[tuple[str, str, list[str]]]:
+    """The flags as (kind, detail, students): one entry per kind and detail, the student's own id in a detail
+    (a path, say) written as <student>, so that a class of hundreds with one problem gets one line."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for flag in flags:
+        groups.setdefault((flag.kind, flag.detail.replace(flag.student, "<student>")), []).append(flag.student)
+    return [(kind, detail, students) for (kind, detail), students in groups.items()]
+
+
 @dataclass
 class AssignmentSummary:
     assignment: str
@@ -169,7 +178,8 @@ def _quiz_summary(question: Question, checks_by_student: list[list[dict]], point
 
 
 def _discuss(exercises: list[ExerciseSummary], graded: int) -> list[tuple[str, float]]:
-    """The checks and quiz options that most graded students get wrong (at least DISCUSS_SHARE of them)."""
+    """What most graded students get wrong (at least DISCUSS_SHARE of them): per exercise its most failed check,
+    per quiz question each option chosen or judged wrongly that often; most first."""
     items = []
     for exercise in exercises:
         if exercise.quiz is not None:
@@ -182,8 +192,12 @@ def _discuss(exercises: list[ExerciseSummary], graded: int) -> list[tuple[str, f
                         exercise.name, option.letter, option.text, wrong, graded,
                         "judged it wrongly" if quiz.question.multiple else "chose it, wrongly"), wrong / graded))
             continue
-        for check, failing in exercise.checks[:TOP_CHECKS]:
-            items.append(("%s: %s, failed by %d of %d" % (exercise.name, check, failing, graded), failing / graded))
+        if exercise.checks and exercise.checks[0][1]:
+            check, failing = exercise.checks[0]
+            alike = sum(1 for _, n in exercise.checks[1:] if n == failing)
+            items.append(("%s: %s%s, failed by %d of %d" % (
+                exercise.name, check, " (and %d more check%s as often)" % (alike, "" if alike == 1 else "s")
+                if alike else "", failing, graded), failing / graded))
     items = [item for item in items if item[1] >= DISCUSS_SHARE]
     return sorted(items, key=lambda item: -item[1])[:DISCUSS_ITEMS]
 

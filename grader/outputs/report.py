@@ -28,7 +28,7 @@ from ..course import Course
 from ..grading.verdict import shown_points
 from ..run.jobs import GradeResult
 from . import pages
-from .class_summary import AssignmentSummary, CheckFailures, feedback_pages, summarise  # noqa: F401 (re-exported)
+from .class_summary import AssignmentSummary, CheckFailures, feedback_pages, grouped, summarise  # noqa: F401
 from .safe_html import markdown_html
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'"
@@ -43,11 +43,17 @@ def _integer_axis(axis) -> None:
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
+#: Shares at or below RED_AT are red, at or above GREEN_AT green, orange and yellow between.
+RED_AT, GREEN_AT = 0.4, 0.95
+
+
 def rate_colour(rate: float) -> str:
-    """The colour of a share of students (0: red, 1: green, through orange and yellow), as #rrggbb."""
+    """The colour of a share of students, as #rrggbb: red up to RED_AT, then orange and yellow, green from
+    GREEN_AT (in RATE_STEPS steps, so that equal colours mean close shares)."""
     import colorsys
 
-    step = round(max(0.0, min(1.0, rate)) * RATE_STEPS) / RATE_STEPS
+    scaled = max(0.0, min(1.0, (rate - RED_AT) / (GREEN_AT - RED_AT)))
+    step = round(scaled * RATE_STEPS) / RATE_STEPS
     red, green, blue = colorsys.hls_to_rgb(step / 3, 0.42, 0.62)   # hue 0 (red) to 1/3 (green)
     return "#%02x%02x%02x" % (round(255 * red), round(255 * green), round(255 * blue))
 
@@ -122,6 +128,7 @@ def _links(course: Course, student: str, assignment: str, folder: Path) -> list[
 def _exercise_view(exercise, graded: int) -> dict:
     rate = exercise.rate(graded)
     view = {"id": exercise.grade_id, "name": exercise.name, "rate": _percent(exercise.full, graded),
+            "not_full": graded - exercise.full,
             "width": "%.0f" % (100 * rate), "colour": rate_colour(rate),
             "mean": "%.1f" % exercise.mean, "maximum": shown_points(exercise.maximum),
             "top": [{"name": c, "failing": n, "share": _percent(n, graded)} for c, n in exercise.checks[:3] if n],
@@ -152,8 +159,9 @@ def _assignment_view(course: Course, summary: AssignmentSummary, plots: dict[str
             "mean": "%.1f" % (sum(totals) / len(totals)) if totals else "-",
             "median": "%.1f" % totals[len(totals) // 2] if totals else "-", "maximum": shown_points(summary.maximum),
             "plots": {name: _data_uri(path) for name, path in plots.items()},
-            "flags": [{"student": f.student, "kind": f.kind, "detail": f.detail,
-                       "links": _links(course, f.student, summary.assignment, folder)} for f in summary.flags],
+            "flags": [{"kind": kind, "detail": detail, "students": [
+                {"name": student, "links": _links(course, student, summary.assignment, folder)} for student in students]}
+                for kind, detail, students in grouped(summary.flags)], "flagged": len(summary.flags),
             "discuss": [{"what": what, "share": "%.0f %%" % (100 * share)} for what, share in summary.discuss],
             "exercises": [_exercise_view(e, graded) for e in summary.exercises],
             "students": [{"name": s, "total": shown_points(summary.totals[s]),
@@ -178,7 +186,8 @@ def _markdown(course: Course, summaries: list[AssignmentSummary], plots: dict, u
                                                                   summary.submissions - graded), ""]
         if summary.flags:
             lines += ["Look at these first:", ""]
-            lines += ["* `%s`, %s: %s" % (f.student, f.kind, f.detail) for f in summary.flags] + [""]
+            lines += ["* %s (%d): %s: %s" % (kind, len(students), detail, ", ".join("`%s`" % s for s in students))
+                      for kind, detail, students in grouped(summary.flags)] + [""]
         if summary.discuss:
             lines += ["Discuss in class:", ""] + ["* %s" % what for what, _ in summary.discuss] + [""]
         if not graded:
