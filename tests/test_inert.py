@@ -276,7 +276,7 @@ def test_feedback_shows_sources_verdicts_and_the_students_own_outputs_inert_neve
     assert "SAVED-OUTPUT &lt;script&gt;" in page                            # the student's own, as text
     assert page.count('<img src="data:image/png;base64,%s"' % PNG) == 1    # a real PNG, once; the fake one: no
     assert "HTML-OUTPUT" not in page and "\x1b" not in page and "ValueError: bad" in page
-    assert "Content-Security-Policy" in page and "default-src &#x27;none&#x27;" not in page
+    assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:;' in page
     assert "Score: 7.4 / 15" in page and ">f</a></td><td class=\"num part\">5 / 10<" in page   # 7.46: one decimal
     assert ">g</a></td><td class=\"num part\">2.4 / 5<" in page
     assert "\u2718</span> f twice: 1 of 2 values is off by up to 50 %." in page and "f on a &lt;list&gt;" in page
