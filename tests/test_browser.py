@@ -8,8 +8,8 @@ One test walks the path a student (and then the instructor) takes, in a private 
    release/a1_numpy_basics/numpy_basics.ipynb and the kernel starts.
 3. The setup cell runs; the sigmoid exercise is typed in place of its `raise NotImplementedError()`;
    the check cell under it prints its ✔ line.
-4. nbgrader's Validate button saves and validates the notebook: its dialog lists the exercises still
-   to do, and not the one just solved.
+4. nbgrader's Validate button saves and validates the notebook: its dialog lists, one plain line each, the
+   exercises still to do, and not the one just solved (the lab settings of nncourse.labconfig installed).
 5. The Nbgrader menu opens the formgrader, which lists every assignment of the course.
 
 Screenshots of each step go to reports/screenshots/ (git-ignored) for a person to look at after CI;
@@ -20,8 +20,9 @@ server extensions, enabled and not marked incompatible (it needs no browser).
 
 A third shows the course as students see it, in reports/screenshots/course_*.png: every figure that a released
 notebook shows (the SVG files of its images/ folder, rendered by JupyterLab), the first page of every quiz, a
-contents link followed to its section, a quiz question answered with its format check, and a progress bar
-caught mid-run in the instructor's copy of assignment 3.
+contents link followed to its section, a quiz question answered by typing (the option buttons follow it) and one
+answered with the mouse, each with its format check, and a progress bar caught mid-run in the instructor's copy of
+assignment 3.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ import pytest
 from browser_support import (CHROMIUM, UI_TIMEOUT, VALIDATE_TIMEOUT, chromium_page, code_cell, lab_environment,
                              released_copy, run_cell, running_lab, type_answer, wait_for_idle_kernel)
 from conftest import REPO
-from nncourse.checks import PASS_MARK
+from nncourse import labconfig
+from nncourse.checks import FAIL_MARK, PASS_MARK
 
 pytestmark = pytest.mark.slow
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: install Debian's "
@@ -105,6 +107,7 @@ def test_student_solves_an_exercise_validates_and_instructor_sees_formgrader(cou
     from playwright.sync_api import expect
 
     errors = []
+    labconfig.install(tmp_path / "jupyter" / "config")   # the student's lab settings (the config dir running_lab uses)
     with running_lab(course.root, tmp_path / "jupyter") as lab, \
             chromium_page(tmp_path / "chromium-profile") as page:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -144,11 +147,16 @@ def test_student_solves_an_exercise_validates_and_instructor_sees_formgrader(cou
         expect(dialog.locator(".jp-Dialog-header")).to_have_text("Validation Results",
                                                                  timeout=VALIDATE_TIMEOUT)
         verdict = dialog.locator(".jp-Dialog-body").inner_text()
-        shots.take("validate_dialog")
-        assert "The following cell failed" in verdict, verdict[:2000]
-        assert "basic_sigmoid returns a Python float" in verdict      # still to do: listed
-        assert "NotImplementedError" in verdict
-        assert '"""sigmoid works entry by entry' not in verdict       # solved (and saved): not listed
+        shots.take("validate_dialog_failing_notebook")
+        lines = [line for line in verdict.splitlines() if line.startswith(FAIL_MARK)]
+        names = [line.split(":")[0][2:] for line in lines]
+        assert names == ["basic_sigmoid", "sigmoid_derivative", "image2vector", "normalize_rows", "softmax", "L1",
+                         "L2"], verdict[:2000]                          # one line each, sigmoid (solved) not there
+        assert all("still raises NotImplementedError" in line for line in lines), lines
+        assert "The following cell failed" not in verdict and "Traceback" not in verdict, verdict[:2000]
+        assert "def " not in verdict and "assert_close(" not in verdict   # no cell source
+        assert labconfig.FAILED_TEXT in page.locator("#validation-message").evaluate(
+            "m => getComputedStyle(m, '::before').content")
         dialog.get_by_role("button", name="Ok").click()
         expect(dialog).to_have_count(0)
 
@@ -264,7 +272,8 @@ def test_figures_contents_a_quiz_and_a_progress_bar_as_students_see_them(course,
             wait_for_idle_kernel(page)   # a kernel stopped while it starts up writes a traceback to the log
             _shut_down_kernels(lab)
 
-        # a quiz page: question 6 of week 3, its figure, an answer typed in and its format check
+        # a quiz page: question 6 of week 3, its figure, an answer typed in and its format check; the option
+        # buttons under the answer follow what was typed
         panel = _open(page, lab, QUIZ, "quiz")
         wait_for_idle_kernel(page)
         run_cell(page, code_cell(page, "from nncourse.quiz import"))
@@ -275,13 +284,24 @@ def test_figures_contents_a_quiz_and_a_progress_bar_as_students_see_them(course,
         run_cell(page, check)
         expect(check.locator(".jp-OutputArea")).to_contain_text(
             '%s q6_answers chooses {"a", "b", "d"}' % PASS_MARK)
+        pressed = answer.locator(".nncourse-quiz button[aria-pressed=true]")
+        expect(pressed).to_have_count(3)
+        assert [b.get_attribute("data-letter") for b in pressed.all()] == ["a", "b", "d"]
         question = panel.locator(".jp-MarkdownCell").filter(
             has=page.locator("h2", has_text="6 · Shapes of a network with one hidden layer"))
         question.scroll_into_view_if_needed()
         page.wait_for_function("(cell) => [...cell.querySelectorAll('img')].every(i => i.complete && "
                                "i.naturalWidth > 0)", arg=question.element_handle())
         question.evaluate("cell => cell.scrollIntoView({block: 'start'})")
-        shots.take("quiz_question_answered")
+        shots.take("quiz_question_typed")
+        # question 7 answered with the mouse: the button writes the answer and its check runs at once
+        answer = code_cell(page, "# Question 7: one letter")
+        answer.locator(".nncourse-quiz button[data-letter=c]").click()
+        check = code_cell(page, 'assert_choice(q7_answer, "abcd", "q7_answer")')
+        expect(check.locator(".jp-OutputArea")).to_contain_text("%s q7_answer = 'c'" % PASS_MARK, timeout=UI_TIMEOUT)
+        assert 'q7_answer = "c"' in answer.locator(".cm-content").inner_text()
+        answer.evaluate("cell => cell.scrollIntoView({block: 'center'})")
+        shots.take("quiz_question_clicked")
         _shut_down_kernels(lab)
 
         # a progress bar mid-run: Run All on assignment 3 (the instructor's copy), caught while the

@@ -4,10 +4,12 @@ One class of assignment 1 is graded for real: an honest student, a buggy one (so
 has failing checks to rank), and one whose notebook carries every script payload we know of, in
 Markdown cells (``<script>``, ``<img onerror>``, ``<svg onload>``, ``javascript:`` links) and in
 outputs (``display(HTML(...))``, ``display(Javascript(...))``, raw ``text/html``, Markdown and SVG
-outputs with handlers, an image whose data breaks out of its attribute). The grader drops the
-outputs of a grading run; to check the formgrader's own defences as well, the payload outputs are
-then written into that student's autograded notebook by hand, as an older grader or
-``keep_student_outputs`` would leave them.
+outputs with handlers, an image whose data breaks out of its attribute), saved in the submitted notebook:
+the feedback shows a student's own saved outputs, inert. The grader drops the outputs of a grading run;
+to check the formgrader's own defences as well, the payload outputs are then written into that student's
+autograded notebook by hand, as an older grader or ``keep_student_outputs`` would leave them. The buggy
+student's notebook was run first as a student runs it (its saved outputs hold its own plots), so its
+feedback shows a failed check and the student's own plot.
 
 Each payload, if it ran, would write a file into the course through ``/api/contents`` with the
 instructor's ``_xsrf`` token and change the page (its title, an attribute). A positive control runs
@@ -16,8 +18,8 @@ the same payload code in the same page on purpose and sees both happen, so "no t
 from the course root with the workbook's server extension (grader.outputs.formgrader) enabled.
 
 Also read in the browser: a formula of the notebook, drawn as MathML (no MathJax, no network), in
-the formgrader and in the feedback; the class report's ranked checks and its links to feedback.
-Screenshots go to reports/screenshots/inert_*.png.
+the formgrader and in the feedback; the class report's exercises with their most failed checks and its links
+to feedback. Screenshots go to reports/screenshots/inert_*.png.
 """
 
 from __future__ import annotations
@@ -102,6 +104,9 @@ def course(tmp_path_factory):
         hostile.cells.insert(setup + offset, new_markdown_cell(text))
     hostile.cells.insert(setup + len(MARKDOWN_PAYLOADS) + 1, new_code_cell(OUTPUT_CODE.strip()))
     notebooks["payloads"] = hostile
+    ordinary = next(c for c in hostile.cells if c.cell_type == "code" and "an ordinary line" in c.source)
+    ordinary.outputs = payload_outputs()    # saved in the submitted notebook, as the student's own run left them
+    notebooks["buggy"] = run_as_a_student(notebooks["buggy"], course.root / "release" / A1)
     for student, nb in notebooks.items():
         folder = course.folder("submitted") / student / A1
         folder.mkdir(parents=True)
@@ -122,6 +127,16 @@ def course(tmp_path_factory):
     (course.folder("autograded") / "payloads" / A1 / "evil.html").write_text(
         "<html><body><script>%s</script></body></html>" % payload(15))
     return course
+
+
+def run_as_a_student(nb, folder):
+    """``nb`` after a student's Restart & Run All in ``folder`` (errors and all): its outputs saved."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.from_dict(nb)
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return nb
 
 
 def _shot(page, name: str, capsys, full_page: bool = False):
@@ -211,6 +226,7 @@ def test_formgrader_and_feedback_run_no_student_script(course, tmp_path, capsys)
             formula = _formula_is_drawn(page)
             assert formula["height"] > 20 and "σ" in formula["text"] and "\\sigma" not in formula["body"]
             assert "A script: <script>" in formula["body"]        # the student's Markdown, as text
+            assert "<Markdown>" in formula["body"] and "<SVG>" in formula["body"]   # their saved outputs, as text
         _shot(page, "feedback", capsys)
 
         # 3. the positive control: the same payload code, run on purpose, does leave its traces
@@ -223,15 +239,39 @@ def test_formgrader_and_feedback_run_no_student_script(course, tmp_path, capsys)
     assert not [e for e in errors if "MathJax" in e], errors
 
 
-def test_class_report_page_ranks_checks_and_links_feedback(course, tmp_path, capsys):
+def test_feedback_shows_a_failed_check_with_its_hint_and_the_students_own_plot(course, tmp_path, capsys):
+    page_path = course.folder("feedback") / "buggy" / A1 / (NB + ".html")
+    with chromium_page(tmp_path / "chromium-profile", viewport=(1300, 1000)) as page:
+        page.goto(page_path.as_uri())
+        plots = page.locator(".saved img")
+        assert plots.count() >= 1
+        assert page.evaluate("() => [...document.querySelectorAll('.saved img')].every(i => i.complete && "
+                             "i.naturalWidth > 100)")
+        failed = page.locator("section.checks", has=page.locator(".verdict .fail")).first
+        assert failed.locator(".hint").count() >= 1
+        text = failed.inner_text()
+        assert "What to look at" in text and "Your output, as saved in your notebook" in page.inner_text("body")
+        failed.scroll_into_view_if_needed()
+        failed.evaluate("cell => cell.scrollIntoView({block: 'start'})")
+        _shot(page, "feedback_failed_check", capsys)
+        plots.first.evaluate("img => img.scrollIntoView({block: 'center'})")
+        _shot(page, "feedback_own_plot", capsys)
+
+
+def test_class_report_page_groups_checks_by_exercise_and_links_feedback(course, tmp_path, capsys):
     report = course.folder("reports") / "class_report.html"
     with chromium_page(tmp_path / "chromium-profile") as page:
         page.goto(report.as_uri())
-        rows = page.locator("table.checks tr").all()[1:]
-        failing = [int(r.locator("td").nth(3).get_attribute("data-failing")) for r in rows]
-        assert failing and failing == sorted(failing, reverse=True)
+        rows = page.locator("tr.exercise")
+        assert rows.count() == 8
+        for row in page.locator("tr.exercise").all():
+            width = row.locator(".bar span").evaluate("s => s.getBoundingClientRect().width")
+            assert width >= 0
+        failing = [int(n) for n in page.locator("tr.check td[data-failing]").evaluate_all(
+            "cells => cells.map(c => c.dataset.failing)")]
+        assert failing and max(failing) >= 1
         assert page.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
-        assert page.locator("img.plot-scores").count() == 1 and page.locator("img.plot-checks").count() == 1
+        assert page.locator("img.plot-scores").count() == 1 and page.locator("img.plot-exercises").count() == 1
         links = page.locator("table.students a")
         assert links.count() == 3
         _shot(page, "class_report", capsys, full_page=True)
