@@ -4,7 +4,8 @@ hidden checks that catch the plausible bugs, and the picture helpers.
 * Parity: the published numbers (the cost every 100 iterations, both accuracies, the learning-rate
   comparison, the data checks) are read from the source notebook executed once per session (the
   `executed_source` fixture). Skipped, with the reason, when the data set is not available offline.
-* Grading never needs the data: the notebook runs in grading mode with an empty data folder.
+* Grading never needs the data: the notebook runs as grading runs it (the cells tagged skip-when-graded
+  skipped) with an empty data folder.
 * The hidden checks catch each plausible bug alone: the bug replaces the instructor's function, the
   cell's hidden block runs in this process, and its records are judged against the instructor's
   records with the grader's own code (grader.grading.verdict.judge).
@@ -22,6 +23,7 @@ import pytest
 from conftest import REPO
 from nncourse import pictures
 from nncourse.datasets import data_available
+from nncourse.grading_run import SKIP_TAG
 import hidden_checks
 from catalogue import A2, catalogued, model_answer, propagate_answer
 
@@ -124,21 +126,23 @@ def test_your_own_picture_runs_without_a_download(executed):
 
 # ---------------------------------------------------------------- grading needs no data
 @pytest.mark.slow
-def test_grading_mode_never_reads_the_data(tmp_path, monkeypatch):
+def test_grading_skips_every_cell_that_needs_the_data(tmp_path, monkeypatch):
+    """Run as grading runs it (the cells tagged skip-when-graded skipped, NBGRADER_EXECUTION set), with an
+    empty data folder: nothing fails, nothing is downloaded, no picture of the data set is drawn."""
     from nbclient import NotebookClient
 
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     monkeypatch.setenv("NNCOURSE_DATA_DIR", str(tmp_path / "empty"))  # loading would fail loudly
     monkeypatch.setenv("NNCOURSE_CACHE_DIR", str(tmp_path / "cache"))
     nb = nbformat.read(str(SOURCE), as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3",
+    NotebookClient(nb, timeout=300, kernel_name="python3", skip_cells_with_tag=SKIP_TAG,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, "%s: %s" % (errors[0].ename, errors[0].evalue)
     everything = "".join(_stream_text(c) for c in nb.cells)
-    assert "Grading run: the data set is not loaded" in everything
     assert "not available" not in everything and not (tmp_path / "cache").exists()
     assert not any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert any("load_catvnoncat()" in c.source and not c.get("outputs") for c in nb.cells)   # skipped
 
 
 # ---------------------------------------------------------------- the hidden checks catch bugs
