@@ -146,8 +146,15 @@ def test_the_instructor_notebook_draws_three_figures(executed_source):
 def test_feedback_shows_the_verdicts_and_the_notes(demo_run):
     course, _ = demo_run
     html = (course.root / "feedback" / "partial" / ASSIGNMENT / "concepts_quiz.html").read_text()
-    assert "answer to question 1: the result is not the expected text." in html
-    assert "whether option f is selected: the result is the other way round." in html
-    assert "whether option c is selected: the result is the other way round." in html   # question 4
+    assert "You chose a) −20 and 60: not the right answer." in html           # question 1, option a
+    question2 = html.split('id="q2_network_types_test"', 1)[1].split("</section>", 1)[0]
+    assert "5 of 6 options judged right." in question2
+    chosen = re.findall(r'<tr class="(chosen)?"><td class="mark"><span class="(ok|fail)">.</span></td>'
+                        r'<td class="letter">([a-f])\)</td>', question2)
+    assert [(c, letter) for c, _, letter in chosen] == [("chosen", "a"), ("", "b"), ("chosen", "c"), ("", "d"),
+                                                      ("chosen", "e"), ("", "f")]
+    assert [mark for _, mark, _ in chosen] == ["ok"] * 5 + ["fail"]             # f: left out, but it fits
+    assert "the positions of the other cars around a self-driving car" in question2   # the option's text
     assert "For 40 m2 the weighted sum is 2 * 40 - 100 = -20" in html          # question 1's note
     assert "Camera images and radar readings are different kinds of input" in html
+    assert "whether option" not in html and "the other way round" not in html   # no checker's words

@@ -197,7 +197,10 @@ def test_feedback_explains_every_question(name, demo_run):
     quiz = QUIZ[name]
     page = course.root / "feedback" / "partial" / name / quiz.source.with_suffix(".html").name
     html = unescape(page.read_text())
-    assert html.count("Hidden checks:") == len(quiz.solutions)
+    assert html.count('<table class="quiz">') == len(quiz.solutions)     # each question with its options
+    for question in quiz.solutions:   # every option's text, from the question's Markdown
+        for letter in quiz.checked_letters(question)[1]:
+            assert re.search(r'<td class="letter">%s\)</td><td>' % letter, html)
     for question, source in quiz.solutions.items():   # the first words of every explanation
         namespace = {}
         exec(re.sub(r"^#.*$", "", source, flags=re.M), namespace)
