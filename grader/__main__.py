@@ -16,6 +16,7 @@ from .authoring.release import build_keys, generate_release
 from .course import Course
 from .errors import JobFailed
 from .outputs.report import write_class_report
+from .outputs.report_pages import PREFIX as REPORT_PREFIX
 from .outputs.results import export_grades, write_exercise_csv
 from .outputs.score_table import score_table
 from .run.classgrade import grade_class
@@ -41,8 +42,8 @@ def cmd_grade(course: Course, assignments: list[str] | None = None, workers: int
     detail = write_exercise_csv(course, results, course.folder("reports") / "exercise_scores.csv")
     report = write_class_report(course, results, course.folder("reports"))
     print("grades CSV (nbgrader export): %s" % csv_path.relative_to(course.root))
-    print("class report: %s (open %s in a browser)" % (report.relative_to(course.root),
-                                                         report.with_suffix(".html").relative_to(course.root)))
+    print("class report: %s (open %s in a browser, or <jupyter server>/%sreports/class_report.html)"
+          % (report.relative_to(course.root), report.with_suffix(".html").relative_to(course.root), REPORT_PREFIX))
     print("per-exercise CSV with status: %s" % detail.relative_to(course.root))
     print("feedback HTML: feedback/<student>/<assignment>/*.html")
     print(score_table(course, results))

@@ -229,6 +229,17 @@ def test_formgrader_and_feedback_run_no_student_script(course, tmp_path, capsys)
             assert "<Markdown>" in formula["body"] and "<SVG>" in formula["body"]   # their saved outputs, as text
         _shot(page, "feedback", capsys)
 
+        # 2b. the class report through the server (as on a hub): its links to feedback work there too
+        response = page.goto("%s/nncourse/course/reports/class_report.html" % lab.url, timeout=UI_TIMEOUT)
+        assert response.status == 200 and "sandbox" in response.headers["content-security-policy"]
+        page.locator("table.students a", has_text=NB).first.click()
+        page.wait_for_load_state()
+        assert page.url.startswith("%s/nncourse/course/feedback/" % lab.url)
+        assert page.locator("h1").first.inner_text().startswith("Feedback on %s" % NB)
+        _no_trace(course, page, "feedback through the report's link")
+        for refused in ("reports/../nbgrader_config.py", "feedback/payloads/%s/../../../gradebook.db" % A1):
+            assert page.goto("%s/nncourse/course/%s" % (lab.url, refused)).status == 404, refused
+
         # 3. the positive control: the same payload code, run on purpose, does leave its traces
         page.goto(url, timeout=UI_TIMEOUT)
         page.evaluate("() => { %s }" % payload(0))

@@ -113,3 +113,14 @@ def test_the_page_escapes_names_and_runs_nothing(tmp_path):
     assert "<script" not in body and "<img" not in body and "<b>s1" not in body and "<i>note" not in body
     assert "&lt;script&gt;" in body and "&lt;img src=x onerror=alert(1)&gt;" in body
     assert "67.6 / 80" in body and re.search(r"Content-Security-Policy\" content=\"default-src 'none'", page)
+
+
+def test_only_the_report_and_feedback_pages_are_served_through_jupyter(tmp_path):
+    from grader.outputs.report_pages import page_path
+
+    assert page_path(tmp_path, "reports/class_report.html") == tmp_path / "reports" / "class_report.html"
+    assert page_path(tmp_path, "feedback/s1/a1_numpy_basics/numpy_basics.html") == \
+        tmp_path / "feedback" / "s1" / "a1_numpy_basics" / "numpy_basics.html"
+    for refused in ("reports/../nbgrader_config.py", "feedback/../../x/y.html", "feedback/s1/a1/../nb.html",
+                    "reports/grades.csv", "source/a1/nb.ipynb", "feedback/s1/a1/nb.ipynb", "gradebook.db"):
+        assert page_path(tmp_path, refused) is None, refused

@@ -20,6 +20,9 @@ the formgrader's handlers for guarded ones:
 * ``/formgrader/submissions/<id>/<file>`` (files of the submission folder, e.g.
   an ``.html`` file a student handed in): served with ``sandbox`` and no script
   allowed, so the browser gives such a page no origin and runs nothing in it.
+* ``/nncourse/course/reports/class_report.html`` and ``/nncourse/course/feedback/...``: the class report
+  and the feedback pages, so that the report's links work through the server too (from a hub), not only
+  from disk (:mod:`grader.outputs.report_pages`).
 
 The formgrader's list pages render their data with jQuery's ``.text()`` and keep
 nbgrader's own headers; JupyterLab itself is unchanged (it renders an untrusted
@@ -173,6 +176,9 @@ def _load_jupyter_server_extension(serverapp):
     swapped = _swap_routes(serverapp.web_app, swaps)
     serverapp.log.info("nncourse: formgrader submission pages are shown inert (strict CSP)%s",
                        " (%d routes swapped)" % swapped if swapped else "")
+    from .report_pages import add_report_route
+
+    serverapp.log.info("nncourse: the class report, its links to feedback working, at %s", add_report_route(serverapp))
 
 
 def _jupyter_server_extension_points():

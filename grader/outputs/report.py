@@ -12,8 +12,8 @@ Per assignment (the data: :mod:`grader.outputs.class_summary`), in the order a t
 
 ``class_report.html`` is made from ``templates/class_report.html.j2`` through the environment of
 :mod:`grader.outputs.pages` (every value escaped), is self-contained (plots embedded as PNG data, links to the
-feedback pages relative, so it works opened from disk and from the course folder in JupyterLab) and runs no
-script; ``class_report.md`` and its PNG files say the same for a repository or an LMS page.
+feedback pages relative) and runs no script: it works opened from disk, and through the instructor's Jupyter
+server (a hub) at ``<server>/nncourse/course/reports/class_report.html`` (:mod:`grader.outputs.report_pages`); ``class_report.md`` and its PNG files say the same for a repository or an LMS page.
 """
 
 from __future__ import annotations
@@ -171,6 +171,7 @@ def _assignment_view(course: Course, summary: AssignmentSummary, plots: dict[str
 
 def _html(course: Course, summaries: list[AssignmentSummary], plots: dict, unsandboxed: str, folder: Path) -> str:
     return pages.render("class_report.html.j2", csp=CSP, title="Class report", unsandboxed=unsandboxed,
+
                         assignments=[_assignment_view(course, s, plots[s.assignment], folder) for s in summaries])
 
 
