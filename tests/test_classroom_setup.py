@@ -40,7 +40,8 @@ def test_the_students_nbgrader_config_names_the_course_and_the_exchange(tmp_path
     config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
     assert config.CourseDirectory.course_id == "nn-workbook"
     assert config.Exchange.root == "/srv/hub/exchange"
-    assert set(config.keys()) == {"CourseDirectory", "Exchange"}
+    assert config.ExchangeFactory.fetch_feedback == "nncourse.feedback.FetchFeedback"   # feedback within reach
+    assert set(config.keys()) == {"CourseDirectory", "Exchange", "ExchangeFactory"}
 
 
 @pytest.fixture
