@@ -260,8 +260,10 @@ def test_feedback_shows_a_failed_check_with_its_hint_and_the_students_own_plot(c
                              "i.naturalWidth > 100)")
         failed = page.locator("section.checks", has=page.locator(".verdict .fail")).first
         assert failed.locator(".hint").count() >= 1
-        text = failed.inner_text()
-        assert "What to look at" in text and "Your output, as saved in your notebook" in page.inner_text("body")
+        hint = failed.locator(".hint").first
+        assert hint.inner_text().strip() and "What to look at" in hint.evaluate(
+            "h => getComputedStyle(h, '::before').content")
+        assert "Your output, as saved in your notebook" in page.inner_text("body")
         failed.scroll_into_view_if_needed()
         failed.evaluate("cell => cell.scrollIntoView({block: 'start'})")
         _shot(page, "feedback_failed_check", capsys)

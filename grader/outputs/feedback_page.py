@@ -126,11 +126,20 @@ def _verdict_view(verdict: dict | None, score: float, maximum: float, details: b
                 passed=sum(1 for c in checks if c.get("passed")), total=len(checks),
                 quiz=_quiz_view(question, checks) if question and not verdict.get("fatal") else None,
                 checks=[{"passed": bool(c.get("passed")), "mark": PASS if c.get("passed") else FAIL,
-                         "name": str(c.get("name")), "problem": str(c.get("problem")),
-                         "hint": str(c.get("hint") or "") if not c.get("passed") else "",
+                         "name": str(c.get("name")), "problem": str(c.get("problem")), "hint": hint,
                          "counted": c.get("counted", True) is not False, "form": str(c.get("form") or ""),
-                         "explain": str(c.get("explain") or "")} for c in checks])
+                         "explain": str(c.get("explain") or "")} for c, hint in zip(checks, _hints(checks))])
     return view
+
+
+def _hints(checks: list[dict]) -> list[str]:
+    """The hint under each failed check, said once per cell: a check whose hint an earlier one gave says none."""
+    said, hints = set(), []
+    for check in checks:
+        hint = str(check.get("hint") or "") if not check.get("passed") else ""
+        hints.append("" if hint in said else hint)
+        said.add(hint)
+    return hints
 
 
 def render_feedback(submitted, autograded, instructor, grades: Grades, *, student: str, assignment: str,
