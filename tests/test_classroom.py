@@ -567,10 +567,12 @@ def test_a_class_releases_submits_is_graded_and_reads_feedback_on_jupyterhub(hub
             assert sorted(graded_events) == sorted(set(graded_events)) and len(graded_events) == 4   # once each
 
             for student in (SOLVER, BUGGY):
-                received = [p for p in (home_of(student) / ASSIGNMENT / "feedback").rglob("*.html")
+                received = [p for p in (home_of(student) / ASSIGNMENT / "feedback").glob("*/*.html")
                             if ".ipynb_checkpoints" not in p.parts]
                 assert {p.name for p in received} == {NOTEBOOK.replace(".ipynb", ".html")}, received
                 assert len(received) == (3 if student == SOLVER else 1), received
+                newest = home_of(student) / ASSIGNMENT / "feedback" / NOTEBOOK.replace(".ipynb", ".html")
+                assert newest.read_bytes() == max(received, key=lambda p: p.parent.name).read_bytes()   # stable copy
                 home = {item["name"] for item in contents(pages[student], student, "GET", "")["content"]}
                 # what the file browser shows: the fetched assignment and the hub's index of the assignments only
                 assert home == {ASSIGNMENT, "index.ipynb"}, home

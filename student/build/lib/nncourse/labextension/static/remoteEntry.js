@@ -1,0 +1,250 @@
+/*
+ * nncourse-quiz: the workbook's quiz questions answered with the mouse, in JupyterLab and Notebook 7.
+ *
+ * Written by hand, without a build step. A JupyterLab "federated extension" is a script that registers a
+ * container in window._JUPYTERLAB with init(shareScope) and get(module); JupyterLab calls both as it starts and
+ * takes its plugins from the module that get("./extension") resolves to. This plugin uses only JupyterLab's own
+ * packages, from that shared scope: @jupyterlab/notebook (the notebook tracker, NotebookActions) and
+ * @lumino/widgets (Widget).
+ *
+ * A quiz question is a code cell (its answer cell) followed by the locked check cell
+ *     assert_choice(q1_answer, "abcd", "q1_answer")        one option
+ *     assert_choices(q2_answers, "abcdef", "q2_answers")   every option that fits
+ * Under each answer cell the plugin shows one button per option. A click writes the answer into the cell's
+ * source (q1_answer = "d", q2_answers = {"a", "c"}), where Restart & Run All and the grader read it, and runs
+ * the answer cell and its check cell (the setup cell first when it has not run), so the format check answers
+ * right away. Typing the answer works as before: the buttons show whatever the cell assigns. Nothing here
+ * knows an answer; whether a choice is right is decided when the notebook is graded.
+ */
+(function () {
+  "use strict";
+
+  var NAME = "nncourse-quiz";
+  var CHECK = /^assert_choice(s?)\((q\d+_answers?),\s*"([a-z]+)",\s*"\2"\)\s*$/m;
+  var PLACEHOLDERS = ["# YOUR CODE HERE", "raise NotImplementedError()"];
+  var STYLE = [
+    ".nncourse-quiz{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin:6px 0 4px 64px;",
+    "font-family:var(--jp-ui-font-family);font-size:var(--jp-ui-font-size1)}",
+    ".nncourse-quiz-label{font-weight:600;color:var(--jp-ui-font-color1)}",
+    ".nncourse-quiz-option{min-width:2.6em;padding:3px 10px;border:1px solid var(--jp-border-color1);",
+    "border-radius:14px;background:var(--jp-layout-color1);color:var(--jp-ui-font-color1);cursor:pointer;",
+    "font-weight:600}",
+    ".nncourse-quiz-option:hover{border-color:var(--jp-brand-color1)}",
+    ".nncourse-quiz-option[aria-pressed=true]{background:var(--jp-brand-color1);border-color:var(--jp-brand-color1);",
+    "color:#fff}",
+    ".nncourse-quiz-how{color:var(--jp-ui-font-color2)}"
+  ].join("");
+
+  var scope = null;
+
+  /* The module a package of the shared scope exports (its highest version). */
+  function shared(name) {
+    var versions = scope && scope[name];
+    if (!versions) {
+      return Promise.reject(new Error(NAME + ": " + name + " is not in JupyterLab's shared scope"));
+    }
+    var best = Object.keys(versions).sort(function (a, b) {
+      var x = a.split(".").map(Number), y = b.split(".").map(Number);
+      for (var i = 0; i < Math.max(x.length, y.length); i++) {
+        if ((x[i] || 0) !== (y[i] || 0)) { return (x[i] || 0) - (y[i] || 0); }
+      }
+      return 0;
+    }).pop();
+    return Promise.resolve(versions[best].get()).then(function (factory) { return factory(); });
+  }
+
+  function codeLines(source) {
+    return source.split("\n").filter(function (line) {
+      var text = line.trim();
+      return text !== "" && text.charAt(0) !== "#";
+    });
+  }
+
+  /* The letters the cell's source assigns to `variable` (an array), or null when it assigns something else, or
+     holds other code, or nothing yet. */
+  function chosenLetters(source, variable, multiple) {
+    var lines = codeLines(source);
+    if (lines.length !== 1) { return null; }
+    var found = new RegExp("^\\s*" + variable + "\\s*=\\s*(.*?)\\s*$").exec(lines[0]);
+    if (!found) { return null; }
+    var value = found[1];
+    var letter = /^(["'])\s*([A-Za-z])\s*\1$/;
+    if (!multiple) {
+      var one = letter.exec(value);
+      return one ? [one[2].toLowerCase()] : null;
+    }
+    if (value === "set()") { return []; }
+    var group = /^[{[(](.*)[}\])]$/.exec(value);
+    if (!group) { return null; }
+    var items = group[1].split(",").map(function (item) { return item.trim(); }).filter(Boolean);
+    var letters = [];
+    for (var i = 0; i < items.length; i++) {
+      var match = letter.exec(items[i]);
+      if (!match) { return null; }
+      letters.push(match[2].toLowerCase());
+    }
+    return letters;
+  }
+
+  /* The cell's source with `variable` assigned the letters chosen: the placeholder lines and any earlier
+     assignment of it go, every other line stays (the question's comment, anything the student wrote). */
+  function sourceWith(source, variable, letters, multiple) {
+    var assignment = new RegExp("^\\s*" + variable + "\\s*=");
+    var kept = source.split("\n").filter(function (line) {
+      return line.trim() !== "" && PLACEHOLDERS.indexOf(line.trim()) < 0 && !assignment.test(line);
+    });
+    var quoted = letters.slice().sort().map(function (l) { return "\"" + l + "\""; });
+    var value = multiple ? (quoted.length ? "{" + quoted.join(", ") + "}" : "set()") : quoted[0];
+    kept.push(variable + " = " + value);
+    return kept.join("\n");
+  }
+
+  function gradeId(cell) {
+    var info = cell.model.getMetadata ? cell.model.getMetadata("nbgrader") : null;
+    return info && typeof info.grade_id === "string" ? info.grade_id : null;
+  }
+
+  function makePlugin(notebookModule, Widget) {
+    var INotebookTracker = notebookModule.INotebookTracker;
+    var NotebookActions = notebookModule.NotebookActions;
+    var controls = new WeakMap();   // answer cell -> its buttons
+
+    function question(panel, checkIndex, kind, variable, letters) {
+      var cells = panel.content.widgets;
+      for (var i = checkIndex - 1; i >= 0; i--) {
+        if (cells[i].model.type === "code") {
+          return {answer: cells[i], check: cells[checkIndex], multiple: kind === "s", variable: variable,
+                  letters: letters.split("")};
+        }
+      }
+      return null;
+    }
+
+    function show(control) {
+      var chosen = chosenLetters(control.q.answer.model.sharedModel.getSource(), control.q.variable,
+                                 control.q.multiple);
+      control.buttons.forEach(function (button) {
+        var on = chosen !== null && chosen.indexOf(button.dataset.letter) >= 0;
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+    }
+
+    function choose(panel, control, letter) {
+      var q = control.q;
+      var source = q.answer.model.sharedModel.getSource();
+      var chosen = chosenLetters(source, q.variable, q.multiple) || [];
+      if (q.multiple) {
+        chosen = chosen.indexOf(letter) >= 0 ? chosen.filter(function (l) { return l !== letter; })
+                                             : chosen.concat([letter]);
+      } else {
+        chosen = [letter];
+      }
+      q.answer.model.sharedModel.setSource(sourceWith(source, q.variable, chosen, q.multiple));
+      show(control);
+      var toRun = [q.answer, q.check];
+      var setup = panel.content.widgets.filter(function (cell) { return gradeId(cell) === "setup"; })[0];
+      if (setup && setup.model.executionCount === null) { toRun.unshift(setup); }
+      NotebookActions.runCells(panel.content, toRun, panel.sessionContext);
+    }
+
+    function attach(panel, q) {
+      var existing = controls.get(q.answer);
+      if (existing) {
+        existing.q = q;
+        show(existing);
+        return;
+      }
+      var node = document.createElement("div");
+      node.className = "nncourse-quiz";
+      node.setAttribute("role", "group");
+      node.setAttribute("aria-label", "your answer to " + q.variable.replace(/_answers?$/, "").replace("q", "question "));
+      var label = document.createElement("span");
+      label.className = "nncourse-quiz-label";
+      label.textContent = "Your answer:";
+      node.appendChild(label);
+      var control = {q: q, buttons: []};
+      q.letters.forEach(function (letter) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "nncourse-quiz-option";
+        button.dataset.letter = letter;
+        button.textContent = letter + ")";
+        button.title = q.multiple ? "select or leave out option " + letter : "choose option " + letter;
+        button.addEventListener("click", function (event) {
+          event.preventDefault();
+          choose(panel, control, letter);
+        });
+        control.buttons.push(button);
+        node.appendChild(button);
+      });
+      var how = document.createElement("span");
+      how.className = "nncourse-quiz-how";
+      how.textContent = q.multiple ? "click every option that fits (click again to leave one out)"
+                                   : "click one option";
+      node.appendChild(how);
+      var widget = new Widget({node: node});
+      widget.addClass("nncourse-quiz-widget");
+      var layout = q.answer.layout;
+      var at = layout.widgets.indexOf(q.answer.inputArea ? q.answer.inputArea.parent : null);
+      layout.insertWidget(at >= 0 ? at + 1 : layout.widgets.length, widget);
+      controls.set(q.answer, control);
+      show(control);
+    }
+
+    function refresh(panel) {
+      if (!panel.content || !panel.content.model) { return; }
+      var cells = panel.content.widgets;
+      for (var i = 0; i < cells.length; i++) {
+        if (cells[i].model.type !== "code") { continue; }
+        var found = CHECK.exec(cells[i].model.sharedModel.getSource());
+        if (!found) { continue; }
+        var q = question(panel, i, found[1], found[2], found[3]);
+        if (q) { attach(panel, q); }
+      }
+    }
+
+    function watch(panel) {
+      var pending = false;
+      function later() {
+        if (pending) { return; }
+        pending = true;
+        requestAnimationFrame(function () { pending = false; refresh(panel); });
+      }
+      panel.context.ready.then(function () {
+        refresh(panel);
+        panel.content.model.contentChanged.connect(later);
+        panel.content.model.cells.changed.connect(later);
+      });
+    }
+
+    return {
+      id: NAME + ":choices",
+      description: "Quiz questions answered with the mouse: option buttons that write the answer into its cell.",
+      autoStart: true,
+      requires: [INotebookTracker],
+      activate: function (app, tracker) {
+        var style = document.createElement("style");
+        style.id = NAME + "-style";
+        style.textContent = STYLE;
+        document.head.appendChild(style);
+        tracker.forEach(watch);
+        tracker.widgetAdded.connect(function (sender, panel) { watch(panel); });
+      }
+    };
+  }
+
+  var container = {
+    init: function (shareScope) { scope = shareScope; },
+    get: function (module) {
+      if (module !== "./extension") {
+        return Promise.reject(new Error(NAME + " has no module " + module));
+      }
+      return Promise.all([shared("@jupyterlab/notebook"), shared("@lumino/widgets")]).then(function (found) {
+        var plugin = makePlugin(found[0], found[1].Widget);
+        return function () { return {__esModule: true, default: [plugin]}; };
+      });
+    }
+  };
+  window._JUPYTERLAB = window._JUPYTERLAB || {};
+  window._JUPYTERLAB[NAME] = container;
+}());
