@@ -6,8 +6,9 @@ raised (the hidden tests' source read from ``In``, hooks or audit events, the hi
 ``sys.setprofile``) came back in the feedback, and any HTML or script it displayed ran in the reader's
 browser. Here a page is made (:mod:`grader.outputs.feedback_page`) from:
 
-* the notebook **as the student submitted it** (the file whose SHA-256 the grader recorded), its cells'
-  sources only, never an output, neither the grading run's nor the student's own saved ones;
+* the notebook **as the student submitted it** (the file whose SHA-256 the grader recorded): its cells'
+  sources, and under each code cell the outputs the student saved in it (their own run; text and checked
+  PNG/JPEG only, :mod:`grader.outputs.saved_outputs`), never an output of the grading run;
 * the **grader's verdict** of each graded cell, in its own words, kept in the autograded notebook's
   metadata by ``CompareWithKey``, and the scores and comments of the gradebook (which include the
   instructor's manual changes);
