@@ -199,7 +199,8 @@
         var found = CHECK.exec(cells[i].model.sharedModel.getSource());
         if (!found) { continue; }
         var q = question(panel, i, found[1], found[2], found[3]);
-        if (q) { attach(panel, q); }
+        // the instructor's copy holds the solution in that cell: no buttons that would rewrite it
+        if (q && q.answer.model.sharedModel.getSource().indexOf("### BEGIN SOLUTION") < 0) { attach(panel, q); }
       }
     }
 
