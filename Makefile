@@ -10,6 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LABEXTENSION := student/nncourse/labextension
+QUIZ_BUTTONS := $(VENV)/share/jupyter/labextensions/nncourse-quiz/static/remoteEntry.js
 
 # nbgrader runs some helpers (alembic, jupyter) by name: find the ones of the venv first.
 export PATH := $(abspath $(BIN)):$(PATH)
@@ -19,18 +20,17 @@ export PATH := $(abspath $(BIN)):$(PATH)
 demo: prerequisites $(STAMP)
 	$(BIN)/python -m grader demo
 
-test: prerequisites $(STAMP)
+test: prerequisites $(STAMP) $(QUIZ_BUTTONS)
 	$(BIN)/python -m pytest
 
 # What the machine lacks, named with the command that installs it, before anything is built.
 prerequisites:
 	@sh scripts/prerequisites.sh "$(PYTHON)" $(or $(MAKECMDGOALS),demo)
 
-setup: $(STAMP)
+setup: $(STAMP) $(QUIZ_BUTTONS)
 
 $(STAMP): requirements.txt pyproject.toml student/requirements.txt student/requirements-hub.txt student/pyproject.toml \
-          jupyter-config/jupyter_server_config.d/nncourse_grader.json $(LABEXTENSION)/package.json \
-          $(LABEXTENSION)/static/remoteEntry.js
+          jupyter-config/jupyter_server_config.d/nncourse_grader.json
 	@sh scripts/prerequisites.sh "$(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -38,11 +38,13 @@ $(STAMP): requirements.txt pyproject.toml student/requirements.txt student/requi
 	# an editable install does not place data files: enable the formgrader guard (grader.outputs.formgrader) by hand
 	install -D -m 644 jupyter-config/jupyter_server_config.d/nncourse_grader.json \
 	  $(VENV)/etc/jupyter/jupyter_server_config.d/nncourse_grader.json
-	# ... nor the quizzes' option buttons (student/nncourse/labextension): put them where JupyterLab finds extensions
-	install -D -m 644 $(LABEXTENSION)/package.json $(VENV)/share/jupyter/labextensions/nncourse-quiz/package.json
-	install -D -m 644 $(LABEXTENSION)/static/remoteEntry.js \
-	  $(VENV)/share/jupyter/labextensions/nncourse-quiz/static/remoteEntry.js
 	touch $@
+
+# An editable install does not place the quizzes' option buttons either (student/nncourse/labextension): put them
+# where JupyterLab finds extensions, again whenever they change.
+$(QUIZ_BUTTONS): $(STAMP) $(LABEXTENSION)/package.json $(LABEXTENSION)/static/remoteEntry.js
+	install -D -m 644 $(LABEXTENSION)/package.json $(@D)/../package.json
+	install -D -m 644 $(LABEXTENSION)/static/remoteEntry.js $@
 
 release: $(STAMP)
 	$(BIN)/python -m grader release
@@ -53,7 +55,7 @@ keys: prerequisites $(STAMP)
 grade: prerequisites $(STAMP)
 	$(BIN)/python -m grader grade
 
-lab: $(STAMP)
+lab: $(STAMP) $(QUIZ_BUTTONS)
 	$(BIN)/jupyter lab
 
 # For courses without a hub: the student runtime wheel and one zip per assignment in dist/.
