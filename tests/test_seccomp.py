@@ -28,6 +28,7 @@ import pytest
 from grader import sandbox
 from grader.sandbox import Sandbox, SandboxUnavailable, exposed_paths, probe
 from grader.sandbox.launch import _seccomp_fd, bwrap_prefix
+from grader.sandbox import seccomp
 from grader.sandbox.seccomp import (ARCHITECTURES, CLONE_NAMESPACE_FLAGS, REFUSED, SeccompUnsupported,
                                     filter_program)
 
@@ -153,6 +154,35 @@ def test_on_another_machine_grading_refuses_unless_allowed_by_name(monkeypatch):
         sandbox.check()
     monkeypatch.setenv("NNCOURSE_ALLOW_UNSANDBOXED", "1")
     assert sandbox.check().startswith("UNSANDBOXED: the sandbox's seccomp filter is built for")
+
+
+def test_without_libseccomp_the_error_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(seccomp, "SONAME", "libseccomp-missing.so.9")
+    seccomp._library.cache_clear()
+    try:
+        with pytest.raises(SeccompUnsupported, match="needs libseccomp .*apt-get install libseccomp2"):
+            filter_program("x86_64")
+    finally:
+        seccomp._library.cache_clear()
+
+
+LAUNCHER_BUILDS_THE_FILTER = """
+import sys
+started = []
+sys.addaudithook(lambda event, args: started.append(event) if event in (
+    "subprocess.Popen", "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.system", "os.exec") else None)
+from grader.sandbox.launch import _seccomp_fd
+_seccomp_fd()
+print(started)
+"""
+
+
+def test_the_kernel_launcher_builds_the_filter_without_starting_a_process():
+    """The grader takes the launcher's first child for the sandbox: building the filter there must
+    start none (a binding that looks for the library with ldconfig did, and no kernel started)."""
+    done = subprocess.run([sys.executable, "-c", LAUNCHER_BUILDS_THE_FILTER], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", (done.stdout, done.stderr[-2000:])
 
 
 # ---------------------------------------------------------------- for real, on this machine
