@@ -1,9 +1,9 @@
-"""How long the HTML sanitiser (grader.safe_html.sanitize) takes on the largest feedback page.
+"""How long the HTML sanitiser (grader.outputs.safe_html.sanitize) takes on the largest feedback page.
 
     .venv/bin/python benchmarks/sanitiser_speed.py [--repeat 30]
 
 Every assignment's release notebook is rendered as the feedback page of a student who handed it in
-untouched (grader.feedback.render_feedback, with the assignment's own pictures embedded as data: URIs, as
+untouched (grader.outputs.feedback_page.render_feedback, with the assignment's own pictures embedded as data: URIs, as
 grading makes them). The page with the most HTML is the largest feedback page. While it is rendered, every
 fragment handed to ``sanitize`` (one per Markdown cell: the cell's Markdown rendered, MathML and data:
 images included) is kept; the script then times ``sanitize`` on all of them, page after page, ``--repeat``
@@ -25,8 +25,9 @@ from pathlib import Path
 
 import nbformat
 
-from grader import safe_html
-from grader.feedback import Grades, image_resolver, render_feedback
+from grader.outputs import safe_html
+from grader.outputs.feedback_page import Grades, render_feedback
+from grader.outputs.images import image_resolver
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -34,9 +34,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_output, new_raw_ce
 
 from browser_support import CHROMIUM, UI_TIMEOUT, chromium_browser, running_lab
 from conftest import copy_course
-from grader import pipeline
-from grader.feedback import Grades, image_resolver, render_feedback
-from grader.safe_html import sanitize
+from grader.authoring.release import generate_release
+from grader.outputs.feedback_page import Grades, render_feedback
+from grader.outputs.images import image_resolver
+from grader.outputs.safe_html import sanitize
 from xss_vectors import MARKER, html_vectors, markdown_vectors, script
 
 pytestmark = [pytest.mark.slow,
@@ -88,7 +89,7 @@ def shown_numbers() -> list[int]:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("corpus") / "course")
-    pipeline.generate_release(course, [A1], log=lambda *_: None)
+    generate_release(course, [A1], log=lambda *_: None)
     release = nbformat.read(str(course.root / "release" / A1 / (NB + ".ipynb")), as_version=4)
     instructor = nbformat.read(str(course.root / "source" / A1 / (NB + ".ipynb")), as_version=4)
     nb = corpus_notebook(release)
