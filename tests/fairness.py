@@ -298,35 +298,24 @@ def propagate(w, b, X, Y):
     return {"dw": np.dot(X, (A - Y).T) / m, "db": np.sum(A - Y) / m}, cost
 """,
 }
+_OPTIMIZE = """
+def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
+    {start}
+    costs = []
+    for i in range(num_iterations):
+        grads, cost = propagate({call})
+        w = w - learning_rate * grads["dw"]
+        b = b - learning_rate * grads["db"]
+        if i % 100 == 0:
+            costs.append(cost)
+            if print_cost:
+                print("Cost after iteration %i: %f" % (i, cost))
+    return {{"w": w, "b": b}}, grads, costs
+"""
 WRONG_CALLS[A2]["optimize"] = {
-    "propagate(w, b, Y, X)": """
-def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
-    w = copy.deepcopy(w)
-    costs = []
-    for i in range(num_iterations):
-        grads, cost = propagate(w, b, Y, X)
-        w = w - learning_rate * grads["dw"]
-        b = b - learning_rate * grads["db"]
-        if i % 100 == 0:
-            costs.append(cost)
-            if print_cost:
-                print("Cost after iteration %i: %f" % (i, cost))
-    return {"w": w, "b": b}, grads, costs
-""",
-    "propagate always given the starting w and b": """
-def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
-    w0, b0 = copy.deepcopy(w), b
-    costs = []
-    for i in range(num_iterations):
-        grads, cost = propagate(w0, b0, X, Y)
-        w = w - learning_rate * grads["dw"]
-        b = b - learning_rate * grads["db"]
-        if i % 100 == 0:
-            costs.append(cost)
-            if print_cost:
-                print("Cost after iteration %i: %f" % (i, cost))
-    return {"w": w, "b": b}, grads, costs
-""",
+    "propagate(w, b, Y, X)": _OPTIMIZE.format(start="w = copy.deepcopy(w)", call="w, b, Y, X"),
+    "propagate always given the starting w and b": _OPTIMIZE.format(start="w0, b0 = copy.deepcopy(w), b",
+                                                                    call="w0, b0, X, Y"),
 }
 WRONG_CALLS[A2]["predict"] = {
     "sigmoid of w^T X - b": """

@@ -172,3 +172,12 @@ def test_the_grading_sandbox_exposes_the_student_runtime_and_not_the_instructors
     assert any(p == RUNTIME or RUNTIME.is_relative_to(p) for p in paths)
     assert not any(GRADER == p or GRADER.is_relative_to(p) for p in paths), paths
     assert not any((REPO / "source").is_relative_to(p) for p in paths), paths
+
+
+def test_every_folder_of_the_instructors_package_is_a_package_that_an_install_takes():
+    """A folder without __init__.py imports from a checkout but is left out of a wheel (setuptools' find)."""
+    from setuptools import find_packages
+
+    folders = {p.parent for p in python_files(GRADER)}
+    found = set(find_packages(str(GRADER.parent), include=["grader*"]))
+    assert {".".join(f.relative_to(GRADER.parent).parts) for f in folders} == found

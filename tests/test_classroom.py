@@ -250,33 +250,31 @@ def run_cell(page, cell):
         timeout=UI_TIMEOUT)
 
 
-def submitted_items(page):
-    """The Assignments tab's entries of the assignment's submissions (one per submission)."""
-    return page.locator("#submitted_assignments_list > .list_item", has_text=ASSIGNMENT)
-
-
-def newest_submitted(page):
-    """The entry of the newest submission (by its timestamp)."""
-    items = submitted_items(page)
-    stamps = [re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC", items.nth(i).inner_text()).group(0)
-              for i in range(items.count())]
-    return items.nth(stamps.index(max(stamps)))
+def submission_rows(page):
+    """The rows of the assignment's submissions in the Assignments tab (nbgrader lists them oldest first)."""
+    return listed(page, "submitted").locator(".nested_list_item")
 
 
 def open_feedback(page, show: str, submissions: int = 1, wait_for: str = "Score:") -> str:
     """Assignments tab: Fetch Feedback, then (view feedback) of the newest of ``submissions`` and its HTML file;
-    return its text (scrolled to the text ``show``)."""
+    return its text (scrolled to the text ``show``). A page fetched before (the one that stood in for the
+    feedback) may still be open in JupyterLab: its viewer is refreshed until it shows ``wait_for``."""
     from playwright.sync_api import expect
 
     open_assignments(page)
-    expect(submitted_items(page)).to_have_count(submissions, timeout=UI_TIMEOUT)
-    newest_submitted(page).get_by_role("button", name="Fetch Feedback").click()
-    view = newest_submitted(page).get_by_text("(view feedback)")
+    expect(submission_rows(page)).to_have_count(submissions, timeout=UI_TIMEOUT)
+    listed(page, "submitted").get_by_role("button", name="Fetch Feedback").click()
+    view = submission_rows(page).last.get_by_text("(view feedback)")
     expect(view).to_be_visible(timeout=UI_TIMEOUT)
     view.click()
     page.locator(".jp-DirListing-item", has_text=NOTEBOOK.replace(".ipynb", ".html")).dblclick()
+    viewer = page.locator(".jp-MainAreaWidget:not(.lm-mod-hidden)").last
     frame = page.frame_locator(".jp-MainAreaWidget:not(.lm-mod-hidden) iframe").last
-    expect(frame.locator("body")).to_contain_text(wait_for, timeout=UI_TIMEOUT)
+    deadline = time.monotonic() + UI_TIMEOUT / 1000
+    while wait_for not in frame.locator("body").inner_text() and time.monotonic() < deadline:
+        viewer.get_by_title("Rerender HTML Document").click()
+        time.sleep(1)
+    expect(frame.locator("body")).to_contain_text(wait_for, timeout=1000)
     frame.get_by_text(show).first.scroll_into_view_if_needed()
     return frame.locator("body").inner_text()
 
@@ -287,7 +285,7 @@ def submit(page, submissions: int) -> None:
 
     open_assignments(page)
     listed(page, "fetched").get_by_role("button", name="Submit").click()
-    expect(submitted_items(page)).to_have_count(submissions, timeout=UI_TIMEOUT)
+    expect(submission_rows(page)).to_have_count(submissions, timeout=UI_TIMEOUT)
 
 
 def answer(page, hub: Hub, student: str, profile: str, solutions: dict) -> None:
@@ -342,13 +340,19 @@ def service_process(hub: Hub) -> tuple[int, int]:
     raise AssertionError("no grading service runs\n" + hub.log_tail())
 
 
-def service_page(page, hub: Hub) -> str:
-    """The grading service's page, reached through the hub with the user's own login."""
+def service_page(page, hub: Hub, shots, name: str) -> str:
+    """The grading service's page, reached through the hub with the user's own login, in a tab of its own (the
+    user's JupyterLab stays open in the other); return its text."""
     from playwright.sync_api import expect
 
-    page.goto(hub.url("services/grading/"))
-    expect(page.locator("h1")).to_contain_text("submissions", timeout=UI_TIMEOUT)
-    return page.locator("body").inner_text()
+    tab = page.context.new_page()
+    try:
+        tab.goto(hub.url("services/grading/"))
+        expect(tab.locator("h1")).to_contain_text("submissions", timeout=UI_TIMEOUT)
+        shots.take(tab, name)
+        return tab.locator("body").inner_text()
+    finally:
+        tab.close()
 
 
 # ---------------------------------------------------------------- what a student can reach on the machine
@@ -515,12 +519,10 @@ def test_a_class_releases_submits_is_graded_and_reads_feedback_on_jupyterhub(hub
                                       wait_for="Waiting for a free grading slot")
             shots.take(solver, "student1_over_the_limit")
             assert "it will be graded at" in third and "You get 2 graded submissions" in third
-            mine = service_page(solver, hub)
-            shots.take(solver, "service_page_student1")
+            mine = service_page(solver, hub, shots, "service_page_student1")
             assert mine.count(ASSIGNMENT) >= 1 and "waiting for a grading slot until" in mine, mine
             assert BUGGY not in mine
-            theirs = service_page(pages[BUGGY], hub)
-            shots.take(pages[BUGGY], "service_page_student2")
+            theirs = service_page(pages[BUGGY], hub, shots, "service_page_student2")
             assert SOLVER not in theirs and "waiting" not in theirs and "graded" in theirs, theirs
 
             with steps("the service is killed (SIGKILL); the hub starts it again"):

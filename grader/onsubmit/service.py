@@ -108,6 +108,8 @@ class Service:
         self.workers = self.settings.workers or os.cpu_count() or 1
         self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="grading")
         self._running: dict[int, tuple[Future, Job]] = {}
+        self._pages = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pages")
+        self._telling: dict[int, Future] = {}
         self._stop = threading.Event()
         self._rules: dict[str, tuple[float, Rules]] = {}
         self._bounds: dict[str, int] = {}
@@ -178,6 +180,7 @@ class Service:
         """Stop grading (a grading still running is graded again at the next start) and let go of the course."""
         self.stop()
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._pages.shutdown(wait=False, cancel_futures=True)
         pool().close()
         self.ledger.close()
         os.close(self._lock_fd)
@@ -272,12 +275,13 @@ class Service:
         snapshot_gradebook(self.course, Path(job.snapshot))
         self.ledger.update(entry.id, "grading", "attempt %d" % (entry.attempts + 1), state="grading",
                            started=entry.started or now, attempts=entry.attempts + 1, verdicts=rules.verdicts)
-        self._running[entry.id] = (self._executor.submit(self._tell_and_grade, entry, job), job)
+        # the page "being graded" is written beside the grading, never in its way; complete() waits for it
+        self._telling[entry.id] = self._pages.submit(self.tell_grading, entry)
+        self._running[entry.id] = (self._executor.submit(self.grade, job), job)
         self.log("grading submission %d: %s / %s" % (entry.id, entry.student, entry.assignment))
 
-    def _tell_and_grade(self, entry: Entry, job: Job) -> GradeResult:
-        """In a grading thread: a page saying the submission is being graded (while the grading runs, not
-        before it), then the grading."""
+    def tell_grading(self, entry: Entry) -> None:
+        """A page saying the submission is being graded (written while the grading runs, in a thread of its own)."""
         try:
             write_status(self.course, self.submission_folder(entry), entry.student, entry.assignment,
                          headline="being graded", state="Being graded now: your verdict comes in a few seconds.",
@@ -286,7 +290,6 @@ class Service:
             release(self.course, self.submission_folder(entry), entry.student, entry.assignment)
         except (OSError, ReleaseFailed) as exc:
             self.log("submission %d: the page 'being graded' was not released: %s" % (entry.id, exc))
-        return self.grade(job)
 
     def finish(self, entry_id: int, job: Job, future: Future) -> None:
         """A grading ended: keep its result in the ledger, then bring it into the course."""
@@ -338,6 +341,9 @@ class Service:
     def complete(self, entry_id: int) -> None:
         """Merge a graded submission into the course when it counts, and release (or hold) its verdict. Safe to
         run again after a stop: every step replaces what an earlier run of it made."""
+        telling = self._telling.pop(entry_id, None)
+        if telling is not None:
+            telling.result()   # the page "being graded" is out before the verdict replaces it
         entry = self.ledger.get(entry_id)
         result = GradeResult.from_json(json.loads(entry.result))
         rules = self.rules(entry.assignment)

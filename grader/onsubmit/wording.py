@@ -50,7 +50,7 @@ def student_reason(reason: str) -> str:
 def utc(seconds: float | None) -> str:
     if seconds is None:
         return "-"
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds))
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
 
 
 def limit_line(rules: Rules) -> str:

@@ -7,11 +7,15 @@ the student's browser only through this module:
   typed in a Markdown cell shows as text), maths (``$...$``, ``$$...$$``) turned
   into MathML on the server (so no MathJax, no CDN and no script is needed to
   read a formula), and images only as ``data:`` URIs that the caller resolves;
-* :func:`sanitize` then rebuilds the HTML from an allowlist of tags and
+* :func:`sanitize` then cleans the HTML with an allowlist of tags and
   attributes, whatever produced it: no element or attribute outside the list
-  survives (no ``on*`` handler, no ``style``, no ``javascript:`` link, no
-  ``<svg>``, ``<iframe>``, ``<object>``, ``<form>``), and the text of a dropped
-  ``<script>`` or ``<style>`` is dropped with it.
+  survives (no ``on*`` handler, no ``style`` but a table cell's alignment, no
+  ``javascript:`` link, no ``<svg>``, ``<iframe>``, ``<object>``, ``<form>``),
+  and the text of a dropped ``<script>`` or ``<style>`` is dropped with it.
+  The parsing, the namespace rules (HTML, MathML) and the serialising are
+  Ammonia's, the allowlist sanitiser written in Rust, through its Python
+  binding ``nh3``: it parses as a browser does (html5ever), so what it lets
+  through is what the browser will build.
 
 Both are used by the feedback pages (:mod:`grader.feedback`) and by the
 formgrader's view of a submission (:mod:`grader.outputs.formgrader`).
@@ -22,8 +26,9 @@ from __future__ import annotations
 import functools
 import html
 import re
-from html.parser import HTMLParser
 from typing import Callable
+
+import nh3
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
@@ -39,7 +44,6 @@ _MATHML_TAGS = {
     "mprescripts", "none",
 }
 ALLOWED_TAGS = frozenset(_HTML_TAGS | _MATHML_TAGS)
-VOID_TAGS = frozenset({"br", "hr", "img", "mspace", "mprescripts", "none"})
 #: Fonts with the OpenType MATH table that browsers need to draw MathML well (stretched brackets).
 MATH_FONTS = '"STIX Two Math", "Latin Modern Math", "Cambria Math", "DejaVu Math TeX Gyre", math'
 #: Elements dropped together with everything inside them.
@@ -59,7 +63,10 @@ _ATTRIBUTES = {
     "th": {"style"}, "td": {"style"},
     "code": {"class"}, "span": {"class"}, "div": {"class"}, "pre": {"class"}, "p": {"class"},
     "math": _MATHML_ATTRIBUTES | {"xmlns"},
+    **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS - {"math"}},
 }
+#: What every link gets (Ammonia adds it): the linked page cannot reach back to this one.
+LINK_REL = "noopener noreferrer"
 _SAFE_CLASS = re.compile(r"^[\w -]{1,80}$")
 _SAFE_ALIGN = re.compile(r"^text-align: ?(left|right|center);?$")
 _SAFE_LINK = re.compile(r"^(https?://|mailto:|#)[^\s\"'<>`]*$", re.IGNORECASE)
@@ -74,98 +81,35 @@ _ANCHOR_LINE = re.compile(r'^ {0,3}<a id="([A-Za-z0-9_-]{1,80})"></a>[ \t]*$')
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 ANCHOR_PREFIX = "nb-"
 _SAFE_ANCHOR_ID = re.compile(r"^nb-[A-Za-z0-9_-]{1,80}$")
+_VALUE_RULES = {"href": _SAFE_LINK, "id": _SAFE_ANCHOR_ID, "src": _SAFE_IMAGE, "style": _SAFE_ALIGN,
+                "class": _SAFE_CLASS, "start": _SAFE_NUMBER, "width": _SAFE_NUMBER, "height": _SAFE_NUMBER}
 
 
-def _allowed_value(tag: str, name: str, value: str) -> bool:
+def _attribute_value(tag: str, name: str, value: str) -> str | None:
+    """The value an allowed attribute keeps (trimmed), or None to drop the attribute: Ammonia's
+    ``attribute_filter``, called for the attributes the allowlist lets through."""
+    value = value.strip()
+    if tag == "a" and name == "rel":
+        return value if value == LINK_REL else None
     if tag in _MATHML_TAGS:
         if name == "xmlns":
-            return value == MATHML_NS
-        return name in _MATHML_ATTRIBUTES and bool(_SAFE_MATH_VALUE.match(value))
+            return value if value == MATHML_NS else None
+        return value if name in _MATHML_ATTRIBUTES and _SAFE_MATH_VALUE.match(value) else None
     if name not in _ATTRIBUTES.get(tag, ()):
-        return name in ("title", "alt") and tag in ("a", "img")
-    if name == "href":
-        return bool(_SAFE_LINK.match(value))
-    if name == "id":
-        return bool(_SAFE_ANCHOR_ID.match(value))
-    if name == "src":
-        return bool(_SAFE_IMAGE.match(value))
-    if name == "style":
-        return bool(_SAFE_ALIGN.match(value))
-    if name == "class":
-        return bool(_SAFE_CLASS.match(value))
-    if name in ("start", "width", "height"):
-        return bool(_SAFE_NUMBER.match(value))
-    return True   # title, alt: plain text, escaped below
+        return None
+    rule = _VALUE_RULES.get(name)
+    return value if rule is None or rule.match(value) else None   # title, alt: plain text
 
 
-class _Sanitiser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.open: list[str] = []
-        self.skipping: list[str] = []
-
-    def _start(self, tag: str, attrs, closed: bool) -> None:
-        if self.skipping:
-            if tag in DROPPED_WITH_CONTENT and not closed:
-                self.skipping.append(tag)
-            return
-        if tag in DROPPED_WITH_CONTENT:
-            if not closed and tag not in VOID_TAGS:
-                self.skipping.append(tag)
-            return
-        if tag not in ALLOWED_TAGS:
-            return   # the element goes, its text stays
-        kept = []
-        for name, value in attrs:
-            value = "" if value is None else value
-            if _allowed_value(tag, name, value.strip()):
-                kept.append(' %s="%s"' % (name, html.escape(value.strip(), quote=True)))
-        if tag == "a":
-            kept.append(' rel="noopener noreferrer"')
-        self.out.append("<%s%s>" % (tag, "".join(kept)))
-        if tag in _MATHML_TAGS and (closed or tag in VOID_TAGS):
-            # inside <math> the HTML parser knows no void elements: close explicitly
-            self.out.append("</%s>" % tag)
-        elif tag not in VOID_TAGS and not closed:
-            self.open.append(tag)
-        elif tag not in VOID_TAGS:
-            self.out.append("</%s>" % tag)
-
-    def handle_starttag(self, tag, attrs):
-        self._start(tag, attrs, closed=False)
-
-    def handle_startendtag(self, tag, attrs):
-        self._start(tag, attrs, closed=True)
-
-    def handle_endtag(self, tag):
-        if self.skipping:
-            if tag == self.skipping[-1]:
-                self.skipping.pop()
-            return
-        if tag in self.open:
-            while self.open:
-                last = self.open.pop()
-                self.out.append("</%s>" % last)
-                if last == tag:
-                    break
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.out.append(html.escape(data, quote=False))
-
-    # comments, declarations, processing instructions: dropped (the parser's defaults do nothing)
-
-    def result(self) -> str:
-        self.close()
-        return "".join(self.out) + "".join("</%s>" % tag for tag in reversed(self.open))
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()}, attribute_filter=_attribute_value,
+    url_schemes={"http", "https", "mailto", "data"}, link_rel=LINK_REL, strip_comments=True)
 
 
 def sanitize(fragment: str) -> str:
-    """``fragment`` rebuilt from the allowlist: safe to place in any page, whatever it held."""
-    parser = _Sanitiser()
-    parser.feed(fragment)
-    return parser.result()
+    """``fragment`` cleaned to the allowlist (Ammonia): safe to place in any page, whatever it held."""
+    return _CLEANER.clean(fragment)
 
 
 # ---------------------------------------------------------------- maths

@@ -122,11 +122,16 @@ def trust_probes(outcomes: dict[tuple[int, str], str | None]) -> None:
 
 def _probe(uid: int, bwrap: str) -> str | None:
     from .launch import bwrap_prefix
+    from .seccomp import SeccompUnsupported, filter_program
 
     if os.uname().sysname != "Linux":
         return "the sandbox needs Linux (bubblewrap); this is %s" % os.uname().sysname
     if shutil.which(bwrap) is None:
         return "bubblewrap (%s) is not installed" % bwrap
+    try:
+        filter_program()   # another architecture, or no libseccomp: said here, before any kernel starts
+    except SeccompUnsupported as exc:
+        return str(exc)
     command = bwrap_prefix(uid, bwrap) + ["--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
                                           "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64"]
     for path in exposed_paths():
