@@ -284,6 +284,9 @@ def test_feedback_shows_sources_verdicts_and_the_students_own_outputs_inert_neve
     assert page.count('<a href="#not-counted">(not counted)</a>') == 2 and page.count(NOT_COUNTED_CASES) == 1
     assert "Nice &amp; tidy" in page and "s&lt;1&gt;" in page and "<math" in page
     assert "Hello &lt;script&gt;" in page
+    scores_only = render_feedback(submitted, autograded, new_notebook(cells=_instructor()), grades, student="s",
+                                  assignment="a1", notebook="nb", verdicts="score")
+    assert "f twice" not in scores_only and NOT_COUNTED_CASES not in scores_only and "Scores only" in scores_only
 
 
 def _quiz_notebooks(record_line: str, answer_records: list, verdict_checks: list, points: int):

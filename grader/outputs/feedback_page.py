@@ -117,7 +117,7 @@ def _verdict_view(verdict: dict | None, score: float, maximum: float, details: b
     grader_score = float(verdict.get("score", score))
     checks = [c for c in verdict.get("checks") or [] if isinstance(c, dict)]
     not_counted, notes = _reasons_not_counted(verdict)
-    for reason in not_counted:
+    for reason in not_counted if details else []:   # said once per page, where checks are shown
         if reason not in page_not_counted:
             page_not_counted.append(reason)
     view.update(details=details, scores_only=SCORES_ONLY, fatal=str(verdict["fatal"]) if verdict.get("fatal") else "",
