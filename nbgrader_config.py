@@ -12,6 +12,8 @@ from grader.grading.structure import RestoreStructure
 from grader.intake.exchange import SafeCollect
 from grader.intake.lms import COLLECTOR_REGEXP
 from grader.outputs.feedback import FeedbackExporter
+from grader.schedule.apply import ApplySchedule
+from grader.schedule.late import LatePolicy
 from grader.sandbox.kernel import SandboxedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
@@ -35,8 +37,14 @@ c.ExchangeFactory.collect = SafeCollect
 # execution and before SaveAutoGrades, replacing each test cell's outputs with its verdict.
 c.Autograde.autograde_preprocessors = [
     SandboxedExecute, CompareWithKey, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    SaveAutoGrades, ApplySchedule, AssignLatePenalties, CheckCellMetadata,
 ]
+# Dates and late work: the due dates and per-student extensions of schedule.toml (grader.schedule.dates) are put
+# into the grading's gradebook by ApplySchedule, then nbgrader's AssignLatePenalties asks the course's late
+# policy through its plugin interface. The policy's settings (none: nothing is taken off), e.g.
+#   c.LatePolicy.grace_minutes = 15; c.LatePolicy.penalty_percent = 10; c.LatePolicy.per = "day"
+#   c.LatePolicy.cap_percent = 50; c.LatePolicy.zero_after_hours = 168
+c.AssignLatePenalties.plugin_class = LatePolicy
 # nbgrader fails a whole submission when a cell's outputs trail the kernel's reply by more than iopub_timeout
 # (4 s by default): on a machine busy grading a class that happens to honest, heavy cells. Wait longer.
 c.Execute.iopub_timeout = 30

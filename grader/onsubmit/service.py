@@ -330,7 +330,7 @@ class Service:
             if not entry.ok:
                 return counted is None and not any(e.ok for e in others)
             return counted is None or not counted.ok or (entry.score or 0) > (counted.score or 0)
-        due = rules.due_seconds()
+        due = rules.due_seconds(entry.student)   # with the student's extension (grader.schedule)
         in_time = due is None or entry.received <= due
         if counted is not None and counted.received > entry.received:
             return False
@@ -367,12 +367,12 @@ class Service:
                          state="Your submission could not be graded.", tone="problem",
                          lines=[student_reason(result.reason), "Received %s; your submission %d of %s."
                                 % (utc(entry.received), entry.number, entry.assignment)], final=True)
-        hold = rules.verdicts == "after_due" and not rules.due_passed(self.now()) and has_pages
+        hold = rules.verdicts == "after_due" and not rules.due_passed(self.now(), entry.student) and has_pages
         released = None if hold else self._release(entry, folder)
         if hold:
             write_status(self.course, folder, entry.student, entry.assignment, headline="graded, verdict later",
                          state="Graded; your verdict comes back at the due date.", tone="waiting",
-                         lines=["The due date: %s." % utc(rules.due_seconds()),
+                         lines=["The due date: %s." % utc(rules.due_seconds(entry.student)),
                                 "Received %s; your submission %d of %s." % (utc(entry.received), entry.number,
                                                                                entry.assignment)])
             self._release(entry, folder)
@@ -398,7 +398,7 @@ class Service:
         """Release the verdicts held until a due date that has now passed."""
         for entry in self.ledger.in_state("graded"):
             if entry.released is None and entry.verdicts == "after_due" and entry.ok \
-                    and self.rules(entry.assignment).due_passed(now):
+                    and self.rules(entry.assignment).due_passed(now, entry.student):
                 released = self._release(entry, self.submission_folder(entry))
                 if released is not None:
                     self.ledger.update(entry.id, "released", "the due date passed", released=released)

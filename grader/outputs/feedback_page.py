@@ -40,6 +40,8 @@ class Grades:
     comments: dict[str, str] = field(default_factory=dict)      # grade_id -> instructor's comment
     penalty: float = 0.0
     timestamp: str = ""
+    due: str = ""     # 'due 2027-01-15 17:00 CET' (grader.schedule)
+    late: str = ""    # 'submitted 3 h 10 min after the due date: -10 %'
 
 
 _STYLE = """
@@ -170,9 +172,11 @@ def render_feedback(submitted, autograded, instructor, grades: Grades, *, studen
            "<title>Feedback: %s / %s</title>" % (html.escape(assignment), html.escape(notebook)),
            "<style>%s%s</style></head><body>" % (_STYLE, _pygments_css()),
            "<header><h1>Feedback on %s.ipynb</h1>" % html.escape(notebook),
-           '<p class="meta">Assignment %s &middot; student %s%s</p>' % (
+           '<p class="meta">Assignment %s &middot; student %s%s%s</p>%s' % (
                html.escape(assignment), html.escape(student),
-               " &middot; submitted %s" % html.escape(grades.timestamp) if grades.timestamp else ""),
+               " &middot; submitted %s" % html.escape(grades.timestamp) if grades.timestamp else "",
+               " &middot; %s" % html.escape(grades.due) if grades.due else "",
+               '<p class="late"><strong>Late:</strong> %s</p>' % html.escape(grades.late) if grades.late else ""),
            '<p class="total">Score: %s / %s%s</p>' % (
                _points(total), _points(maximum),
                " (late penalty: %s)" % _points(grades.penalty) if grades.penalty else "")]

@@ -31,7 +31,7 @@ from ..course import Course
 from ..grading.keys import is_graded_test
 from ..grading.metadata import submission_notes, verdict_of
 from ..run.jobs import GradeResult
-from .results import exercise_name, exercise_scores
+from .results import exercise_name, exercise_scores, submission_lateness
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 TOP_CHECKS_PLOTTED = 12
@@ -168,6 +168,7 @@ class AssignmentReport:
     failed: list[GradeResult]
     plots: dict[str, Path]
     notes: dict[str, list[str]]
+    late: dict[str, str] = field(default_factory=dict)   # student -> '190 min late: -8' (grader.schedule)
 
 
 def _assignment_report(course: Course, assignment: str, ours: list[GradeResult], folder: Path) -> AssignmentReport:
@@ -184,9 +185,12 @@ def _assignment_report(course: Course, assignment: str, ours: list[GradeResult],
     plots = _plots(assignment, list(totals.values()), maximum, rates, ranked, len(graded), folder) \
         if graded else {}
     notes = {s: submission_notes(course.folder("autograded") / s / assignment) for s in graded}
+    lateness = submission_lateness(course, assignment)
+    late = {s: "%s min late%s" % (lateness[s].minutes, ": -%s" % lateness[s].penalty if lateness[s].penalty else "")
+            for s in graded if s in lateness and lateness[s].minutes}
     return AssignmentReport(assignment, len(ours), graded, totals, maximum, rates, means,
                             {c: maxima[c] for c in columns}, ranked, [r for r in ours if not r.ok], plots,
-                            {s: n for s, n in notes.items() if n})
+                            {s: n for s, n in notes.items() if n}, late)
 
 
 def _markdown(course: Course, reports: list[AssignmentReport], unsandboxed: str, folder: Path) -> str:
@@ -220,7 +224,9 @@ def _markdown(course: Course, reports: list[AssignmentReport], unsandboxed: str,
             for student in rep.graded:
                 links = ", ".join("[%s](%s)" % (p.stem, os.path.relpath(p, folder))
                                   for p in feedback_pages(course, student, rep.assignment))
-                lines.append("| %s | %g / %g | %s |" % (student, rep.totals[student], rep.maximum, links or "-"))
+                lines.append("| %s | %g / %g%s | %s |" % (student, rep.totals[student], rep.maximum,
+                                                           " (%s)" % rep.late[student] if student in rep.late else "",
+                                                           links or "-"))
             lines.append("")
         if rep.notes:
             lines += ["Notebooks whose structure the student changed:", ""]
@@ -299,8 +305,9 @@ def _html(course: Course, reports: list[AssignmentReport], unsandboxed: str, fol
                                                           e(p.stem))
                                  for p in feedback_pages(course, student, rep.assignment))
                 notes = "<br>".join(e(n) for n in rep.notes.get(student, []))
-                out.append('<tr><td>%s</td><td class="num">%g / %g</td><td>%s</td><td class="notes">%s</td></tr>'
-                           % (e(student), rep.totals[student], rep.maximum, links or "-", notes))
+                out.append('<tr><td>%s</td><td class="num">%g / %g%s</td><td>%s</td><td class="notes">%s</td></tr>'
+                           % (e(student), rep.totals[student], rep.maximum,
+                              "<br>%s" % e(rep.late[student]) if student in rep.late else "", links or "-", notes))
             out.append("</table>")
         if rep.failed:
             out.append("<h3>Not graded</h3><ul>%s</ul>" % "".join(
