@@ -34,6 +34,8 @@ VERBS = {
     "schedule": "check schedule.toml (due dates, extensions) and write it into the gradebook",
     "roster": "import the class list from a Canvas or Moodle CSV export into the gradebook",
     "lms-export": "write the grades as files Canvas's or Moodle's gradebook import takes",
+    "lti-keys": "make the LTI tool's key pair and print its public JWK for the LMS's registration",
+    "lti-passback": "post the counted scores to the LMS (LTI Advantage AGS); retries what was not sent",
 }
 
 
@@ -134,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     add["lms-export"].add_argument("--to", dest="folder", type=Path,
                                    help="where to write (default: reports/lms/ of the course)")
     _only(add["lms-export"])
+    add["lti-keys"].add_argument("--key-id", default="nncourse-1", help="the key's id (kid) (default nncourse-1)")
+    _only(add["lti-passback"])
     add_hub_arguments(add["hub"])
     return parser
 
@@ -168,6 +172,26 @@ def main(argv: list[str] | None = None) -> int:
             report = import_roster(course, args.export, args.lms, args.id_column)
             print("\n".join(report.lines()))
             return 1 if report.problems else 0
+        elif args.verb == "lti-keys":
+            import json
+
+            from .lms.registration import registration_path, write_keys
+
+            path, jwk = write_keys(registration_path(course).parent, args.key_id)
+            print("private key: %s (mode 0600; name it in %s as private_key)" % (path, registration_path(course)))
+            print("the tool's public key for the LMS's registration (JWK):")
+            print(json.dumps(jwk, indent=1))
+        elif args.verb == "lti-passback":
+            from .lms.passback import passback
+            from .lms.registration import load_registration, registration_path
+
+            if load_registration(registration_path(course)) is None:
+                print("error: no LTI registration at %s (see grader/lms/registration.py)" % registration_path(course),
+                      file=sys.stderr)
+                return 1
+            outcome = passback(course, only)
+            print("\n".join(outcome.lines()))
+            return 1 if outcome.failed else 0
         elif args.verb == "lms-export":
             from .outputs.lms_files import export_lms_files
 
