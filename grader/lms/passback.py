@@ -122,9 +122,11 @@ def counted_scores(course: Course, assignments: list[str], students: set[str] | 
 
 
 def passback(course: Course, assignments: list[str] | None = None, students: set[str] | None = None,
-             client: AgsClient | None = None, log: Callable[[str], None] = lambda line: None) -> Outcome:
+             client: AgsClient | None = None, log: Callable[[str], None] = lambda line: None,
+             retry_only: bool = False) -> Outcome:
     """Send the counted scores (of ``assignments`` and ``students``, default all) that the platform has not
-    received yet, and the ones recorded earlier but not sent; see the module's docstring."""
+    received yet, and the ones recorded earlier but not sent (``retry_only``: only those); see the module's
+    docstring."""
     registration = load_registration(registration_path(course))
     outcome = Outcome([], [], [], [])
     if registration is None:
@@ -133,7 +135,7 @@ def passback(course: Course, assignments: list[str] | None = None, students: set
     record = PassbackRecord(course.root / RECORD)
     lineitems: dict[tuple[str, str], str] = {}
     try:
-        for score in counted_scores(course, assignments or course.assignments, students):
+        for score in [] if retry_only else counted_scores(course, assignments or course.assignments, students):
             launch = read_launch(course.root, score["student"])
             if not launch or not launch.get("sub") or not launch.get("lineitems"):
                 outcome.no_launch.append(score["student"])

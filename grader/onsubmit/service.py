@@ -154,6 +154,10 @@ class Service:
                                started=None)
         for entry in self.ledger.in_state("merging"):
             self.complete(entry.id)
+        from ..lms.passback import passback   # scores not sent to the LMS before the service stopped
+
+        self._attempt("posting the scores not sent to the LMS", passback, self.course, None, None, None, self.log,
+                      True)
         for folder in self.work.iterdir():
             if folder.name.isdigit() and self.ledger.get(int(folder.name)).state != "grading":
                 shutil.rmtree(folder, ignore_errors=True)
@@ -381,6 +385,8 @@ class Service:
                            state="graded", counted=int(counted), released=released, result="")
         if counted:
             self.ledger.uncount(entry.student, entry.assignment, but=entry_id)
+            if not hold:   # the counted score to the LMS, when the course has an LTI registration (grader.lms)
+                self._attempt("posting submission %d's score to the LMS" % entry_id, self.post_score, entry)
         shutil.rmtree(job.workspaces, ignore_errors=True)
         self.log("submission %d of %s / %s: %s%s" % (entry_id, entry.student, entry.assignment,
                                                      "graded" if result.ok else "NOT GRADED: " + result.reason,
@@ -402,6 +408,15 @@ class Service:
                 released = self._release(entry, self.submission_folder(entry))
                 if released is not None:
                     self.ledger.update(entry.id, "released", "the due date passed", released=released)
+                    if entry.counted:
+                        self._attempt("posting submission %d's score to the LMS" % entry.id, self.post_score, entry)
+
+    def post_score(self, entry: Entry) -> None:
+        """Post the student's counted score of the assignment to the LMS (LTI AGS; grader.lms.passback): sent
+        once, and what could not be sent is sent at the next counted submission or start of the service."""
+        from ..lms.passback import passback
+
+        passback(self.course, [entry.assignment], {entry.student}, log=self.log)
 
     def tell_refused(self, entry: Entry) -> None:
         """Release a page saying that the submission cannot be graded, and why (in the grader's words)."""
