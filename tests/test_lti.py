@@ -72,8 +72,18 @@ def platform(graded):
 
 
 def launch(course: Course, lms: Platform, sub: str) -> str | None:
-    """What the hub's authenticator does with a validated launch: the roster's student, and its record."""
-    claims = lms.launch_message(sub)
+    """A launch of ``sub`` as the hub sees it: the id_token the platform signed, checked by ltiauthenticator's
+    own validator against the platform's JWKS end-point (signature, issuer, audience, azp, LTI claims), then
+    what the course's authenticator does with it: the roster's student, and the launch's record."""
+    from ltiauthenticator.lti13.validator import LTI13LaunchValidator
+
+    validator = LTI13LaunchValidator()
+    claims = validator.verify_and_decode_jwt(lms.signed_launch(sub, "nonce-1"), issuer=lms.url,
+                                             audience={lms.client_id}, jwks_endpoint=lms.url + "/jwks",
+                                             jwks_algorithms=["RS256"])
+    validator.validate_id_token(claims)
+    validator.validate_azp_claim(claims, {lms.client_id})
+    assert claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]["lineitems"] == lms.url + "/lineitems"
     student, why = match_student(roster_rows(course.root), "email", claims)
     if student is None:
         return why

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -150,14 +151,21 @@ def run(course: Course, *args: str, ok: bool = True) -> subprocess.CompletedProc
     return done
 
 
-@pytest.mark.slow
-def test_a_class_graded_with_a_schedule_a_roster_an_extension_and_a_late_policy(tmp_path):
-    course = copy_course(tmp_path / "course")
+@pytest.fixture(scope="module")
+def late_class(tmp_path_factory):
+    """Assignment 1 released, keyed and handed in by the example class; its roster imported."""
+    course = copy_course(tmp_path_factory.mktemp("schedule") / "course")
     run(course, "release", "--only", A1)
     run(course, "keys", "--only", A1)
     run(course, "example-class", "--only", A1)
     (course.root / "canvas.csv").write_text(ROSTER)
     assert "7 students added" in run(course, "roster", "--lms", "canvas", "--from", "canvas.csv").stdout
+    return course
+
+
+@pytest.mark.slow
+def test_a_class_graded_with_a_schedule_a_roster_an_extension_and_a_late_policy(late_class):
+    course = late_class
     # due on the whole minute 3 h 10 min (and under a minute) before the course got the notebooks; buggy has 2 more days
     changed = (course.folder("submitted") / "correct" / A1 / "numpy_basics.ipynb").stat().st_ctime
     due = datetime.datetime.fromtimestamp(changed - (3 * 3600 + 10 * 60), datetime.timezone.utc)
@@ -200,7 +208,7 @@ def test_a_class_graded_with_a_schedule_a_roster_an_extension_and_a_late_policy(
 
     run(course, "lms-export", "--lms", "canvas", "--only", A1)
     run(course, "lms-export", "--lms", "moodle", "--only", A1)
-    canvas = (course.folder("reports") / "lms" / "canvas_%s.csv" % A1).read_text().splitlines()
+    canvas = (course.folder("reports") / "lms" / ("canvas_%s.csv" % A1)).read_text().splitlines()
     assert canvas[0] == "Student,ID,SIS User ID,SIS Login ID,Section,%s" % A1
     assert canvas[1] == "Points Possible,,,,,80" and '"Lovelace, Ada",1001,,correct,,72' in canvas
     assert '"Germain, Sophie",1007,,broken_json,,' in canvas   # not graded: left alone in the LMS
@@ -225,3 +233,43 @@ def test_a_class_graded_with_a_schedule_a_roster_an_extension_and_a_late_policy(
                                    % (course.root / "schedule.toml", A1))
     with course.gradebook() as gb:
         assert gb.find_assignment(A1).duedate == due.replace(tzinfo=None)
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "reports" / "screenshots"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no /usr/bin/chromium")
+def test_what_people_see_the_formgrader_with_names_due_dates_and_a_late_feedback(late_class, tmp_path, capsys):
+    """Screenshots (reports/screenshots/lms_NN_*.png) of what the course shows, after the test above: the
+    formgrader's students by name and assignments with their due dates, the students' index with its due column,
+    and a late submission's feedback page."""
+    from browser_support import ScreenshotSeries, chromium_page, running_lab
+
+    course = late_class
+    due = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
+    (course.root / "schedule.toml").write_text(
+        'timezone = "Europe/Berlin"\n[due]\n%s = "%s"\na2_logistic_regression = "2027-01-22 17:00"\n'
+        '[extensions.buggy]\n%s = "2d"\n' % (A1, due.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M"), A1))
+    run(course, "release", "--only", A1)   # the index's due column; the gradebook's dates
+    index = (course.folder("release") / "index.ipynb").read_text()
+    assert "due (Europe/Berlin)" in index and "2027-01-22 17:00 CET" in index
+    shots = ScreenshotSeries(SCREENSHOTS, "lms", capsys)
+    with running_lab(course.root, tmp_path / "home") as lab, chromium_page(tmp_path / "profile") as page:
+        page.goto(lab.page_url("formgrader/manage_students"))
+        page.get_by_text("Lovelace").first.wait_for(timeout=120_000)
+        body = page.locator("body").inner_text()
+        assert "Lovelace" in body and "Ada" in body and "None, None" not in body
+        shots.take(page, "formgrader_students_by_name")
+        page.goto(lab.page_url("formgrader"))
+        page.get_by_text(A1).first.wait_for(timeout=120_000)
+        assert due.strftime("%Y-%m-%d") in page.locator("body").inner_text()
+        shots.take(page, "formgrader_due_dates")
+        page.goto(lab.page_url("lab/tree/release/index.ipynb"))
+        page.get_by_text("due (Europe/Berlin)").first.wait_for(timeout=180_000)
+        shots.take(page, "students_index_with_due_dates")
+        feedback = course.folder("feedback") / "correct" / A1 / "numpy_basics.html"
+        page.goto(feedback.as_uri())
+        page.get_by_text("after the due date").first.wait_for()
+        assert "submitted 3 h 10 min after the due date: -10 %" in page.locator("body").inner_text()
+        shots.take(page, "late_feedback")
