@@ -188,3 +188,53 @@ def test_an_lms_that_is_down_or_silent_is_tried_again_and_nothing_is_lost(graded
         assert row["state"] == "sent" and row["attempts"] == 3
     finally:
         record.close()
+
+
+@pytest.mark.slow
+def test_the_grading_service_judges_lateness_by_its_clock_and_posts_the_counted_score(tmp_path):
+    """The on-submit service with a schedule, a late policy and an LTI registration: a submission whose folder
+    claims 2020 is judged by when the service received it (late), the claim is noted, and the counted score,
+    less its penalty, reaches the platform's gradebook."""
+    import datetime
+
+    from grader.authoring.release import build_keys, generate_release
+    from grader.intake.roster import import_roster
+    from grader.lms.registration import write_keys
+    from test_onsubmit import Running
+
+    prepared = copy_course(tmp_path / "prepared")
+    generate_release(prepared, [A1], log=lambda *_: None)
+    build_keys(prepared, [A1], log=lambda *_: None)
+    (tmp_path / "run").mkdir()
+    service = Running(prepared, tmp_path / "run", "c.LatePolicy.penalty_percent = 10\nc.LatePolicy.per = 'day'\n")
+    course = service.course
+    (course.root / "moodle.csv").write_text(MOODLE)
+    import_roster(course, course.root / "moodle.csv", "moodle")
+    due = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)
+    (course.root / "schedule.toml").write_text('timezone = "UTC"\n[due]\n%s = "%s"\n' % (A1, due.strftime("%Y-%m-%d %H:%M")))
+    lms = Platform(free_port()).start()
+    try:
+        write_keys(registration_path(course).parent, "tool-key-1")
+        registration_path(course).write_text(registration_toml(lms, "tool.pem", "tool-key-1"))
+        lms.tool_jwks = {"keys": [load_registration(registration_path(course)).public_jwk()]}
+        lms.users = {"lms-7": User("lms-7", "Ada Lovelace", "ada@example.edu")}
+        assert launch(course, lms, "lms-7") == "correct"
+        service.start()
+        from grader.example_class.exchange import hand_in
+
+        handed = hand_in(course, service.exchange, "correct", A1, "correct", timestamp="2020-01-01 08:00:00.000000 UTC")
+        service.wait(lambda: service.graded([handed]), what="the verdict")
+        page = service.feedback(handed)
+        assert "Score: 72 / 80 (late penalty: 8)" in page and "after the due date: -10 %" in page, page[:3000]
+        service.wait(lambda: lms.score_of("lms-7", A1) is not None, timeout=120, what="the score at the LMS")
+        assert lms.score_of("lms-7", A1)["scoreGiven"] == 72
+        ledger = service.ledger()
+        try:
+            (entry,) = ledger.all()
+            assert any(note.startswith("its name claims 2020-01-01 08:00:00.000000 UTC, but the course received it")
+                       for note in entry.note_list), entry.note_list
+        finally:
+            ledger.close()
+    finally:
+        service.stop()
+        lms.stop()
