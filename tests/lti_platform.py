@@ -70,6 +70,9 @@ class _Request(Request):
 
 
 class _Login(OIDCLoginAbstract):
+    def set_lti_message_hint(self, **kwargs):
+        self._lti_message_hint = json.dumps(kwargs, sort_keys=True)   # which link was opened, echoed back
+
     def get_redirect(self, url):
         return url
 
