@@ -277,10 +277,11 @@ class Platform:
                 rows = []
                 for (item, user), score in sorted(platform.gradebook.scores.items()):
                     who = platform.users.get(user)
-                    rows.append("<tr><td>%s</td><td>%s</td><td>%s</td><td class='score'>%s / %s</td><td>%s</td></tr>"
-                                % tuple(html.escape(str(v)) for v in (
-                                    platform.gradebook.lineitems[item].get("label"), who.name if who else user,
-                                    user, score.get("scoreGiven"), score.get("scoreMaximum"), score.get("timestamp"))))
+                    rows.append("<tr><td>%s</td><td>%s</td><td>%s</td><td class='score'>%g / %g</td><td>%s</td></tr>"
+                                % (html.escape(str(platform.gradebook.lineitems[item].get("label"))),
+                                   html.escape(who.name if who else user), html.escape(user),
+                                   float(score.get("scoreGiven") or 0), float(score.get("scoreMaximum") or 0),
+                                   html.escape(str(score.get("timestamp")))))
                 self.finish("<!DOCTYPE html><html><head><title>LMS gradebook</title></head><body><h1>Gradebook "
                             "(lti1p3platform)</h1><table border=1 id='gradebook'><tr><th>line item</th><th>student"
                             "</th><th>LMS user id</th><th>score</th><th>timestamp</th></tr>%s</table></body></html>"
