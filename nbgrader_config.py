@@ -11,6 +11,7 @@ from grader.grading.preprocessor import CompareWithKey
 from grader.grading.structure import RestoreStructure
 from grader.intake.exchange import SafeCollect
 from grader.intake.lms import COLLECTOR_REGEXP
+from grader.lms.release import PassbackReleaseFeedback
 from grader.outputs.feedback import FeedbackExporter
 from grader.schedule.apply import ApplySchedule
 from grader.schedule.late import LatePolicy
@@ -31,6 +32,9 @@ c.Exchange.root = os.environ.get("NNCOURSE_EXCHANGE") or os.path.join(HERE, "exc
 # rights: take regular files only (links, FIFOs, devices and hard links are refused by name), and refuse
 # submission folders that are links or that another user made in a student's name.
 c.ExchangeFactory.collect = SafeCollect
+# Releasing feedback (nbgrader release_feedback, the formgrader's button) also posts the released students' counted
+# scores to the LMS when the course has an LTI registration (grader.lms, docs/lms.md); without one it is nbgrader's.
+c.ExchangeFactory.release_feedback = PassbackReleaseFeedback
 
 # Student code runs in the bubblewrap sandbox kernel (SandboxedExecute forces it, whatever the
 # notebook's metadata says), and verdicts are reached outside it: CompareWithKey runs right after

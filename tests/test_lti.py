@@ -125,6 +125,21 @@ def test_each_counted_score_reaches_the_platforms_gradebook_once(graded, platfor
 
 
 @pytest.mark.slow
+def test_releasing_feedback_with_nbgraders_own_command_posts_the_released_scores(graded, platform):
+    """Batch grading: the scores go when the instructor releases (nbgrader release_feedback, the formgrader's
+    button), through nbgrader's exchange class set in nbgrader_config.py."""
+    launch(graded, platform, "lms-7")
+    launch(graded, platform, "lms-9")
+    (graded.root / "exchange").mkdir(exist_ok=True)
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "release_feedback", A1], cwd=graded.root,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "LMS passback: 2 scores sent" in done.stdout + done.stderr, done.stdout + done.stderr
+    assert platform.score_of("lms-7", A1)["scoreGiven"] == 80 and platform.score_of("lms-9", A1)["scoreGiven"] == 50
+    assert len(list((graded.root / "exchange" / "nn-workbook" / "feedback").glob("*.html"))) == 2
+
+
+@pytest.mark.slow
 def test_an_lms_that_refuses_is_one_line_and_the_score_is_sent_once_it_accepts(graded, platform):
     launch(graded, platform, "lms-7")
     launch(graded, platform, "lms-9")
@@ -238,3 +253,30 @@ def test_the_grading_service_judges_lateness_by_its_clock_and_posts_the_counted_
     finally:
         service.stop()
         lms.stop()
+
+
+def test_a_launch_names_one_student_of_the_roster_or_none():
+    rows = [("ada", "Ada@Example.edu", "7"), ("grace", "grace@example.edu", "9"), ("twin", "grace@example.edu", "")]
+    custom = "https://purl.imsglobal.org/spec/lti/claim/custom"
+    assert match_student(rows, "email", {"email": "ada@example.EDU"}) == ("ada", "")
+    assert match_student(rows, "sub", {"sub": "9"}) == ("grace", "")
+    assert match_student(rows, "custom_login", {custom: {"login": "twin"}}) == ("twin", "")
+    assert match_student(rows, "email", {"email": "grace@example.edu"}) == (
+        None, "email 'grace@example.edu' names 2 students of the roster; ask your instructor")
+    assert match_student(rows, "email", {"sub": "7"}) == (None, "the launch has no email to find you on the class "
+                                                                 "roster by")
+    assert match_student(rows, "name", {"name": "Ada"})[1] == "the registration's match 'name' is not email, sub " \
+                                                               "or custom_<name>"
+
+
+def test_a_registration_that_cannot_be_used_is_one_line_naming_it(tmp_path):
+    from grader.lms.registration import RegistrationError
+
+    path = tmp_path / "registration.toml"
+    assert load_registration(path) is None   # no file: the course does not use LTI
+    path.write_text('issuer = "https://lms.example.edu"\nclient_id = "42"\n')
+    with pytest.raises(RegistrationError) as caught:
+        load_registration(path)
+    assert str(caught.value) == ("%s: deployment_id, authorize_url, jwks_url, token_url, private_key, key_id missing "
+                                 "(it needs issuer, client_id, deployment_id, authorize_url, jwks_url, token_url, "
+                                 "private_key, key_id)" % path)

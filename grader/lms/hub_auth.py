@@ -105,4 +105,5 @@ def configure_hub(c, course_folder: Path, instructor: str, registration_file: Pa
     c.CourseLTI13Authenticator.course_folder = str(course_folder)
     c.CourseLTI13Authenticator.match = registration.match
     c.CourseLTI13Authenticator.instructor = instructor
+    c.CourseLTI13Authenticator.instructor_email = registration.instructor_email
     return True

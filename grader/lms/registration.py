@@ -13,6 +13,7 @@ hub (which logs students in from LTI launches) and by the grader (which posts sc
     key_id = "nncourse-2027-01"     # its "kid"; the platform gets the public half as a JWK
     match = "email"                 # the launch claim that names a student of the roster: "email" or "sub",
                                     # or "custom_<name>" for a custom claim (e.g. the login id)
+    instructor_email = "teacher@example.edu"   # the launch email that logs in the hub's instructor (optional)
 
 ``python -m grader lti-keys`` writes the key pair beside it and prints the JWK to paste into the platform's
 registration (or the URL it serves it at).
@@ -59,6 +60,7 @@ class Registration:
     private_key: Path
     key_id: str
     match: str = "email"
+    instructor_email: str = ""
 
     def private_pem(self) -> bytes:
         try:
@@ -94,13 +96,14 @@ def load_registration(path: Path) -> Registration | None:
     missing = [name for name in FIELDS if not isinstance(data.get(name), str) or not data[name].strip()]
     if missing:
         raise RegistrationError("%s: %s missing (it needs %s)" % (path, ", ".join(missing), ", ".join(FIELDS)))
-    unknown = sorted(set(data) - set(FIELDS) - {"match"})
+    unknown = sorted(set(data) - set(FIELDS) - {"match", "instructor_email"})
     if unknown:
         raise RegistrationError("%s: unknown entries %s" % (path, ", ".join(unknown)))
     key = Path(data["private_key"])
     values = {name: data[name].strip() for name in FIELDS}
     values["private_key"] = key if key.is_absolute() else path.parent / key
-    return Registration(path, match=data.get("match", "email"), **values)
+    return Registration(path, match=data.get("match", "email"), instructor_email=data.get("instructor_email", ""),
+                        **values)
 
 
 def write_keys(folder: Path, key_id: str) -> tuple[Path, dict]:
