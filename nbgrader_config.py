@@ -11,7 +11,10 @@ from grader.grading.preprocessor import CompareWithKey
 from grader.grading.structure import RestoreStructure
 from grader.intake.exchange import SafeCollect
 from grader.intake.lms import COLLECTOR_REGEXP
+from grader.lms.release import PassbackReleaseFeedback
 from grader.outputs.feedback import FeedbackExporter
+from grader.schedule.apply import ApplySchedule
+from grader.schedule.late import LatePolicy
 from grader.sandbox.kernel import SandboxedExecute
 from nncourse.grading_run import SKIP_TAG
 
@@ -30,14 +33,23 @@ c.Exchange.root = os.environ.get("NNCOURSE_EXCHANGE") or os.path.join(HERE, "exc
 # rights: take regular files only (links, FIFOs, devices and hard links are refused by name), and refuse
 # submission folders that are links or that another user made in a student's name.
 c.ExchangeFactory.collect = SafeCollect
+# Releasing feedback (nbgrader release_feedback, the formgrader's button) also posts the released students' counted
+# scores to the LMS when the course has an LTI registration (grader.lms, docs/lms.md); without one it is nbgrader's.
+c.ExchangeFactory.release_feedback = PassbackReleaseFeedback
 
 # Student code runs in the bubblewrap sandbox kernel (SandboxedExecute forces it, whatever the
 # notebook's metadata says), and verdicts are reached outside it: CompareWithKey runs right after
 # execution and before SaveAutoGrades, replacing each test cell's outputs with its verdict.
 c.Autograde.autograde_preprocessors = [
     SandboxedExecute, CompareWithKey, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    SaveAutoGrades, ApplySchedule, AssignLatePenalties, CheckCellMetadata,
 ]
+# Dates and late work: the due dates and per-student extensions of schedule.toml (grader.schedule.dates) are put
+# into the grading's gradebook by ApplySchedule, then nbgrader's AssignLatePenalties asks the course's late
+# policy through its plugin interface. The policy's settings (none: nothing is taken off), e.g.
+#   c.LatePolicy.grace_minutes = 15; c.LatePolicy.penalty_percent = 10; c.LatePolicy.per = "day"
+#   c.LatePolicy.cap_percent = 50; c.LatePolicy.zero_after_hours = 168
+c.AssignLatePenalties.plugin_class = LatePolicy
 # nbgrader fails a whole submission when a cell's outputs trail the kernel's reply by more than iopub_timeout
 # (4 s by default): on a machine busy grading a class that happens to honest, heavy cells. Wait longer.
 c.Execute.iopub_timeout = 30

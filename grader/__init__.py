@@ -13,12 +13,18 @@ The folders name the stages a submission goes through and the tools an instructo
 
     authoring/     before students get an assignment: release/, answer keys, contents lines, the index,
                    the helpers one assignment hands out from another's solutions
-    intake/        how submissions come in: an LMS download (lms.py), nbgrader's exchange (exchange.py)
+    intake/        how submissions and students come in: an LMS download (lms.py), nbgrader's exchange
+                   (exchange.py), the class list from a Canvas or Moodle export (roster.py)
+    schedule/      the course's dates: schedule.toml (due dates, extensions, time zone), the late policy
+                   (nbgrader's late-submission plugin), both applied to the gradebook and to each grading
     run/           grading a class: jobs and results (jobs.py), workspaces, grading workers, engines,
                    the class grader that merges every result into the one gradebook (classgrade.py)
     sandbox/       the bubblewrap sandbox every grading kernel runs in            (trusted core)
     grading/       answer keys, the comparison with them, verdicts, the nbgrader steps   (trusted core)
-    outputs/       what people read: feedback pages, the formgrader's inert view, the class report, CSVs
+    outputs/       what people read: feedback pages, the formgrader's inert view, the class report, CSVs,
+                   the files Canvas's and Moodle's gradebook imports take (lms_files.py)
+    lms/           grades back to the LMS over LTI 1.3: the tool's registration and keys, the hub's LTI login
+                   kept to the roster, the AGS client and passback with its record
     onsubmit/      the grading service: each submission graded as it reaches the exchange, within limits
     classroom/     the JupyterHub classroom (users, exchange, the two environments) and, for courses
                    without a hub, the student wheel and zips (bundle.py)

@@ -32,12 +32,40 @@ VERBS = {
     "bundle": "for courses without a hub: the student runtime wheel and one zip per assignment in dist/",
     "serve": "the on-submit grading service: grade each submission as it reaches the exchange (the hub runs it)",
     "hub": "the JupyterHub classroom, as root: demo|setup|start|remove (docs/classroom.md)",
+    "schedule": "check schedule.toml (due dates, extensions) and write it into the gradebook",
+    "roster": "import the class list from a Canvas or Moodle CSV export into the gradebook",
+    "lms-export": "write the grades as files Canvas's or Moodle's gradebook import takes",
+    "lti-keys": "make the LTI tool's key pair and print its public JWK for the LMS's registration",
+    "lti-passback": "post the counted scores to the LMS (LTI Advantage AGS); retries what was not sent",
 }
+
+
+def cmd_schedule(course: Course, check_only: bool = False) -> int:
+    from .schedule.apply import apply_schedule, course_schedule
+
+    schedule = course_schedule(course)
+    if schedule is None:
+        print("no schedule.toml in %s: the gradebook's due dates stay as they are" % course.root)
+        return 0
+    print("%s: time zone %s" % (schedule.path.name, schedule.zone.key))
+    for assignment in course.assignments:
+        print("  %-32s due %s" % (assignment, schedule.show(schedule.due_of(assignment))))
+    for (student, assignment), when in sorted(schedule.extended.items()):
+        print("  extension: %s / %s until %s" % (student, assignment, schedule.show(when)))
+    if not check_only:
+        changed = apply_schedule(course, schedule)
+        print("gradebook: %s" % ("; ".join(changed) if changed else "already up to date"))
+    return 0
 
 
 def cmd_grade(course: Course, assignments: list[str] | None = None, workers: int = 1,
               force: bool = False) -> int:
+    from .schedule.apply import apply_schedule
+
+    for line in apply_schedule(course):   # the dates grading applies are the schedule's (grader.schedule)
+        print("schedule.toml -> gradebook: %s" % line)
     results = grade_class(course, assignments, workers=workers, force=force)
+    apply_schedule(course)   # submissions new in the gradebook get their extensions
     csv_path = export_grades(course, course.folder("reports") / "grades.csv")
     detail = write_exercise_csv(course, results, course.folder("reports") / "exercise_scores.csv")
     report = write_class_report(course, results, course.folder("reports"))
@@ -97,6 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
     add["bundle"].add_argument("--dist", type=Path, help="where to write (default: dist/ of the course)")
     add["serve"].add_argument("--no-web", action="store_true",
                               help="no status page, even when started by the hub")
+    add["schedule"].add_argument("--check", action="store_true",
+                                 help="only check schedule.toml; write nothing into the gradebook")
+    add["roster"].add_argument("--from", dest="export", type=Path, required=True,
+                               help="the LMS's CSV export of the class")
+    add["roster"].add_argument("--lms", choices=["canvas", "moodle"], required=True, help="which LMS wrote it")
+    add["roster"].add_argument("--id-column", help="the column holding the student ids (default: Canvas's "
+                                                   "'SIS Login ID', Moodle's 'Username')")
+    add["lms-export"].add_argument("--lms", choices=["canvas", "moodle"], required=True,
+                                   help="whose gradebook import the files are for")
+    add["lms-export"].add_argument("--to", dest="folder", type=Path,
+                                   help="where to write (default: reports/lms/ of the course)")
+    _only(add["lms-export"])
+    add["lti-keys"].add_argument("--key-id", default="nncourse-1", help="the key's id (kid) (default nncourse-1)")
+    _only(add["lti-passback"])
     add_hub_arguments(add["hub"])
     return parser
 
@@ -118,7 +160,44 @@ def main(argv: list[str] | None = None) -> int:
         if args.verb == "demo":
             return cmd_demo(course, only, args.workers)
         if args.verb == "release":
+            from .schedule.apply import apply_schedule
+
             generate_release(course, only)
+            for line in apply_schedule(course):
+                print("schedule.toml -> gradebook: %s" % line)
+        elif args.verb == "schedule":
+            return cmd_schedule(course, args.check)
+        elif args.verb == "roster":
+            from .intake.roster import import_roster
+
+            report = import_roster(course, args.export, args.lms, args.id_column)
+            print("\n".join(report.lines()))
+            return 1 if report.problems else 0
+        elif args.verb == "lti-keys":
+            import json
+
+            from .lms.registration import registration_path, write_keys
+
+            path, jwk = write_keys(registration_path(course).parent, args.key_id)
+            print("private key: %s (mode 0600; name it in %s as private_key)" % (path, registration_path(course)))
+            print("the tool's public key for the LMS's registration (JWK):")
+            print(json.dumps(jwk, indent=1))
+        elif args.verb == "lti-passback":
+            from .lms.passback import passback
+            from .lms.registration import load_registration, registration_path
+
+            if load_registration(registration_path(course)) is None:
+                print("error: no LTI registration at %s (see grader/lms/registration.py)" % registration_path(course),
+                      file=sys.stderr)
+                return 1
+            outcome = passback(course, only)
+            print("\n".join(outcome.lines()))
+            return 1 if outcome.failed else 0
+        elif args.verb == "lms-export":
+            from .outputs.lms_files import export_lms_files
+
+            for path in export_lms_files(course, args.lms, only, args.folder):
+                print("written: %s" % path)
         elif args.verb == "keys":
             build_keys(course, only, force=args.force)
         elif args.verb == "example-class":

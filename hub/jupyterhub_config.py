@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from grader.classroom.node import proxy_command
+from grader.lms.hub_auth import configure_hub as configure_lti
 from grader.classroom.settings import (DATA_ENV, DEFAULT_STATE, EXCHANGE_ENV, SAFE_PATH, SERVICE_NAME, STATE_ENV,
                                       Classroom)
 
@@ -36,6 +37,9 @@ c.JupyterHub.authenticator_class = "pam"
 c.Authenticator.allowed_users = set(classroom.users)
 # No PAM session: nothing to open for a web login, and pam_loginuid fails in many containers.
 c.PAMAuthenticator.open_sessions = False
+# A course with an LTI registration (<course>/.nncourse/lti/registration.toml, docs/lms.md): students arrive from
+# the LMS by LTI 1.3 launches instead, each logged in as the roster's student the launch names (grader.lms.hub_auth).
+configure_lti(c, classroom.course_folder, classroom.instructor)
 
 # -- what each user's server runs ---------------------------------------------------------------
 # Each user's server is a process of that user (LocalProcessSpawner), started from a login-like

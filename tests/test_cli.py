@@ -21,6 +21,11 @@ OPTIONS = {
     "grade": {"--only", "--workers", "--force"},
     "bundle": {"--only", "--dist"},
     "serve": {"--no-web"},
+    "schedule": {"--check"},
+    "roster": {"--from", "--lms", "--id-column"},
+    "lms-export": {"--lms", "--to", "--only"},
+    "lti-keys": {"--key-id"},
+    "lti-passback": {"--only"},
     "hub": {"--state", "--instructor", "--students", "--students-file", "--ip", "--port", "--data-dir", "--only"},
 }
 EVERY_OPTION = set().union(*OPTIONS.values())

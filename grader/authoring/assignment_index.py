@@ -47,18 +47,27 @@ def index_rows(course: Course) -> list[dict]:
                 raise ContentsError("%s: the notebook's metadata needs \"nncourse\": {\"week\": ..., \"teaches\": "
                                     "\"...\"} for the index of the workbook" % where)
             rows.append({"week": about["week"], "title": _title(nb, where), "teaches": about["teaches"],
-                         "points": _points(nb), "link": "%s/%s" % (assignment, path.name)})
+                         "points": _points(nb), "link": "%s/%s" % (assignment, path.name),
+                         "assignment": assignment})
     return rows
 
 
 def index_notebook(course: Course):
     """The index notebook (an nbformat NotebookNode) of the course's assignments."""
+    from ..schedule.apply import course_schedule
+
     rows = index_rows(course)
-    table = ["| week | assignment | what you learn | points |", "|---|---|---|---|"]
+    schedule = course_schedule(course, check_students=False)   # the due dates, when the course has them
+    due = (lambda row: " %s |" % schedule.show(schedule.due_of(row["assignment"])).replace("none", "-")) \
+        if schedule else (lambda row: "")
+    table = ["| week | assignment | what you learn | points |%s" % (" due (%s) |" % schedule.zone.key if schedule
+                                                                   else ""),
+             "|---|---|---|---|%s" % ("---|" if schedule else "")]
     for row in rows:
-        table.append("| %s | [%s](%s) | %s | %s |" % (row["week"], row["title"], row["link"], row["teaches"],
-                                                     _number(row["points"]) if row["points"] else "-"))
-    table.append("| | **total** | | **%s** |" % _number(sum(row["points"] for row in rows)))
+        table.append("| %s | [%s](%s) | %s | %s |%s" % (row["week"], row["title"], row["link"], row["teaches"],
+                                                       _number(row["points"]) if row["points"] else "-", due(row)))
+    table.append("| | **total** | | **%s** |%s" % (_number(sum(row["points"] for row in rows)),
+                                                 " |" if schedule else ""))
     text = "\n".join([
         "# Neural networks from scratch: start here",
         "",

@@ -15,7 +15,10 @@ choice of submissions and its ``--update`` / ``--before-duedate`` rules, and cha
   links are refused by name; a notebook may be at most c.GraderLimits.notebook_bytes, any other file
   ``CourseDirectory.max_file_size``, the folder ``CourseDirectory.max_dir_size`` in all; nbgrader's
   ``ignore`` and ``include`` globs apply as usual;
-* ``timestamp.txt`` is written from the folder's name, the time nbgrader chose the submission by.
+* ``timestamp.txt`` holds the course's time of the submission: the folder's latest change time, which the
+  student cannot set back, never the time in its name or in the student's own ``timestamp.txt`` (both written
+  by the student's process); a name that claims another time is logged. (nbgrader still chooses the newest
+  folder of each student by the names' times.)
 
 Every refusal is logged as a warning naming the file.
 """
@@ -70,10 +73,46 @@ def folder_problem(path: str, student: str, check_owner: bool = True) -> str | N
     return None
 
 
-def take_folder(inbound: Path, name: str, dest: Path, coursedir, notebook_bytes: int) -> list[str]:
+def latest_change(path: Path) -> float:
+    """The latest change time (ctime) of a folder and of the entries directly in it, none followed: when the
+    course last saw it change. Its owner can move a ctime forward (by changing the file) but never back."""
+    latest = path.lstat().st_ctime
+    with os.scandir(path) as entries:
+        for entry in entries:
+            try:
+                latest = max(latest, entry.stat(follow_symlinks=False).st_ctime)
+            except FileNotFoundError:
+                continue
+    return latest
+
+
+def course_time(seconds: float) -> str:
+    """An epoch time in nbgrader's timestamp format (UTC)."""
+    when = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    return when.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+
+
+def claim_note(name: str, received: float, tolerance: float = 60.0) -> str | None:
+    """A note when the time in an inbound folder's name (the student's process chose it) is more than
+    ``tolerance`` seconds from when the course received the folder; None when they agree."""
+    try:
+        claimed = parse_utc(name.rsplit("+", 3)[2]).replace(tzinfo=datetime.timezone.utc).timestamp()
+    except (ValueError, OverflowError, TypeError, IndexError):
+        return None
+    if abs(claimed - received) <= tolerance:
+        return None
+    return "its name claims %s, but the course received it at %s" % (
+        name.rsplit("+", 3)[2], course_time(received).split(".")[0] + " UTC")
+
+
+def take_folder(inbound: Path, name: str, dest: Path, coursedir, notebook_bytes: int,
+                received: float | None = None) -> list[str]:
     """Copy the inbound folder ``name`` to ``dest`` by the rules of the module's docstring and write its
-    ``timestamp.txt`` from the folder's name; return the notes on files refused or not used. Raises Refused
-    when the folder itself cannot be taken."""
+    ``timestamp.txt``: the course's time of the submission, ``received`` (by default the folder's latest change
+    time, read before copying), never the time its name claims; return the notes on files refused or not used.
+    Raises Refused when the folder itself cannot be taken."""
+    if received is None:
+        received = latest_change(inbound / name)
     other = min(FILE_BYTES, 1000 * coursedir.max_file_size)
 
     def limit(path: str) -> int | None:
@@ -85,7 +124,7 @@ def take_folder(inbound: Path, name: str, dest: Path, coursedir, notebook_bytes:
     policy = Policy(limit=limit, ignore=tuple(coursedir.ignore), total_bytes=1000 * coursedir.max_dir_size)
     taken = copy_tree(inbound, name, dest, policy)
     with open(dest / "timestamp.txt", "w") as handle:
-        handle.write(name.rsplit("+", 3)[2])
+        handle.write(course_time(received))
     return taken.notes()
 
 
@@ -113,11 +152,14 @@ class SafeCollect(ExchangeCollect):
 
     def do_copy(self, src, dest, log=None):
         """Copy one submission folder (see the module's docstring); never raises for a bad file."""
+        name = os.path.basename(src)
         try:
-            notes = take_folder(Path(self.inbound_path), os.path.basename(src), Path(dest), self.coursedir,
-                                GraderLimits(config=self.config).notebook_bytes)
+            received = latest_change(Path(self.inbound_path) / name)
+            notes = take_folder(Path(self.inbound_path), name, Path(dest), self.coursedir,
+                                GraderLimits(config=self.config).notebook_bytes, received)
         except Refused as refusal:
             self.log.warning("refused: inbound/%s; not collected", refusal)
             return
-        for note in notes:
+        claim = claim_note(name, received)
+        for note in notes + ([claim] if claim else []):
             self.log.warning("%s / %s: %s", Path(dest).parent.name, self.coursedir.assignment_id, note)

@@ -141,7 +141,7 @@ class Inbox:
         shutil.rmtree(folder, ignore_errors=True)
         try:
             notes = take_folder(self.inbound, name, folder / "submitted" / student / assignment, self.coursedir,
-                                self.notebook_bytes)
+                                self.notebook_bytes, received)   # timestamp.txt: the course's time
         except Refused as refusal:
             shutil.rmtree(folder, ignore_errors=True)
             self.log("refused: inbound/%s" % refusal)

@@ -6,8 +6,9 @@ The same rules for every assignment, with changes for some in ``c.SubmitPolicy.a
     c.SubmitPolicy.period_minutes = 60            # ... in any 60 minutes
     c.SubmitPolicy.assignments = {"a5_deep_application": {"verdicts": "score", "graded_per_period": 2}}
 
-The due date is the one nbgrader's gradebook holds for the assignment (``nbgrader db assignment add --duedate``
-or the formgrader); an assignment without one has no due date.
+The due date is the one of the course's schedule.toml (grader.schedule: a student's extension moves theirs), or
+without a schedule the one nbgrader's gradebook holds (``nbgrader db assignment add --duedate`` or the
+formgrader); an assignment without one has no due date.
 """
 
 from __future__ import annotations
@@ -38,11 +39,18 @@ class Rules:
     period_seconds: float
     counts: str              # "latest" or "best"
     due: datetime.datetime | None   # UTC, naive (nbgrader's convention), or None
+    extended: tuple[tuple[str, float], ...] = ()   # (student, their due date in epoch seconds): extensions
 
-    def due_passed(self, now: float) -> bool:
-        return self.due is not None and now >= self.due.replace(tzinfo=datetime.timezone.utc).timestamp()
+    def due_passed(self, now: float, student: str | None = None) -> bool:
+        due = self.due_seconds(student)
+        return due is not None and now >= due
 
-    def due_seconds(self) -> float | None:
+    def due_seconds(self, student: str | None = None) -> float | None:
+        """The due date (of ``student``, with their extension) in epoch seconds, or None."""
+        if student is not None:
+            for who, seconds in self.extended:
+                if who == student:
+                    return seconds
         return None if self.due is None else self.due.replace(tzinfo=datetime.timezone.utc).timestamp()
 
 
@@ -88,14 +96,33 @@ class SubmitPolicy(Configurable):
             raise PolicyError("c.SubmitPolicy for %s: graded_per_period must be >= 0 and period_minutes > 0"
                               % assignment)
         return Rules(checked.verdicts, checked.graded_per_period, checked.period_minutes * 60.0,
-                     checked.counts, due_date(course, assignment))
+                     checked.counts, due_date(course, assignment), extensions(course, assignment))
+
+
+def extensions(course: Course, assignment: str) -> tuple[tuple[str, float], ...]:
+    """The students with an extension of ``assignment`` in schedule.toml, with their due dates (epoch s)."""
+    from ..schedule.apply import course_schedule
+
+    schedule = course_schedule(course, check_students=False)
+    if schedule is None:
+        return ()
+    return tuple(sorted((student, when.timestamp()) for (student, name), when in schedule.extended.items()
+                        if name == assignment))
 
 
 def due_date(course: Course, assignment: str) -> datetime.datetime | None:
-    """The assignment's due date in the gradebook (naive UTC), or None."""
+    """The assignment's due date (naive UTC) in schedule.toml when the course has one (grader.schedule), else
+    in the gradebook; or None."""
     from nbgrader.api import MissingEntry
 
     from ..nbgrader_calls import quiet_gradebook
+    from ..schedule.apply import course_schedule
+    from ..schedule.dates import utc_naive
+
+    schedule = course_schedule(course, check_students=False)
+    if schedule is not None:
+        due = schedule.due_of(assignment)
+        return utc_naive(due) if due else None
 
     with quiet_gradebook(), course.gradebook() as gb:
         try:

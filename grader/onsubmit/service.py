@@ -154,6 +154,10 @@ class Service:
                                started=None)
         for entry in self.ledger.in_state("merging"):
             self.complete(entry.id)
+        from ..lms.passback import passback   # scores not sent to the LMS before the service stopped
+
+        self._attempt("posting the scores not sent to the LMS", passback, self.course, None, None, None, self.log,
+                      True)
         for folder in self.work.iterdir():
             if folder.name.isdigit() and self.ledger.get(int(folder.name)).state != "grading":
                 shutil.rmtree(folder, ignore_errors=True)
@@ -330,7 +334,7 @@ class Service:
             if not entry.ok:
                 return counted is None and not any(e.ok for e in others)
             return counted is None or not counted.ok or (entry.score or 0) > (counted.score or 0)
-        due = rules.due_seconds()
+        due = rules.due_seconds(entry.student)   # with the student's extension (grader.schedule)
         in_time = due is None or entry.received <= due
         if counted is not None and counted.received > entry.received:
             return False
@@ -367,12 +371,12 @@ class Service:
                          state="Your submission could not be graded.", tone="problem",
                          lines=[student_reason(result.reason), "Received %s; your submission %d of %s."
                                 % (utc(entry.received), entry.number, entry.assignment)], final=True)
-        hold = rules.verdicts == "after_due" and not rules.due_passed(self.now()) and has_pages
+        hold = rules.verdicts == "after_due" and not rules.due_passed(self.now(), entry.student) and has_pages
         released = None if hold else self._release(entry, folder)
         if hold:
             write_status(self.course, folder, entry.student, entry.assignment, headline="graded, verdict later",
                          state="Graded; your verdict comes back at the due date.", tone="waiting",
-                         lines=["The due date: %s." % utc(rules.due_seconds()),
+                         lines=["The due date: %s." % utc(rules.due_seconds(entry.student)),
                                 "Received %s; your submission %d of %s." % (utc(entry.received), entry.number,
                                                                                entry.assignment)])
             self._release(entry, folder)
@@ -381,6 +385,8 @@ class Service:
                            state="graded", counted=int(counted), released=released, result="")
         if counted:
             self.ledger.uncount(entry.student, entry.assignment, but=entry_id)
+            if not hold:   # the counted score to the LMS, when the course has an LTI registration (grader.lms)
+                self._attempt("posting submission %d's score to the LMS" % entry_id, self.post_score, entry)
         shutil.rmtree(job.workspaces, ignore_errors=True)
         self.log("submission %d of %s / %s: %s%s" % (entry_id, entry.student, entry.assignment,
                                                      "graded" if result.ok else "NOT GRADED: " + result.reason,
@@ -398,10 +404,19 @@ class Service:
         """Release the verdicts held until a due date that has now passed."""
         for entry in self.ledger.in_state("graded"):
             if entry.released is None and entry.verdicts == "after_due" and entry.ok \
-                    and self.rules(entry.assignment).due_passed(now):
+                    and self.rules(entry.assignment).due_passed(now, entry.student):
                 released = self._release(entry, self.submission_folder(entry))
                 if released is not None:
                     self.ledger.update(entry.id, "released", "the due date passed", released=released)
+                    if entry.counted:
+                        self._attempt("posting submission %d's score to the LMS" % entry.id, self.post_score, entry)
+
+    def post_score(self, entry: Entry) -> None:
+        """Post the student's counted score of the assignment to the LMS (LTI AGS; grader.lms.passback): sent
+        once, and what could not be sent is sent at the next counted submission or start of the service."""
+        from ..lms.passback import passback
+
+        passback(self.course, [entry.assignment], {entry.student}, log=self.log)
 
     def tell_refused(self, entry: Entry) -> None:
         """Release a page saying that the submission cannot be graded, and why (in the grader's words)."""

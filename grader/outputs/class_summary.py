@@ -25,7 +25,7 @@ from ..grading.metadata import submission_notes, verdict_of
 from ..grading.verdict import NO_RESULT
 from ..run.jobs import GradeResult
 from .quiz_view import Question, chosen_letters, option_views, quiz_questions
-from .results import exercise_name, exercise_scores
+from .results import exercise_name, exercise_scores, submission_lateness
 
 #: How many items the "discuss in class" list holds at most, and the share of students that must fail one.
 DISCUSS_ITEMS = 6
@@ -127,6 +127,7 @@ class AssignmentSummary:
     discuss: list[tuple[str, float]]   # (what, share of graded students it concerns), most first
     notes: dict[str, list[str]]        # student -> changes to the notebook's structure
     failed: list[GradeResult]
+    late: dict[str, str] = field(default_factory=dict)   # student -> '190 min late: -8' (grader.schedule)
 
 
 def _verdicts(course: Course, assignment: str, student: str) -> dict[str, dict]:
@@ -236,7 +237,14 @@ def summarise(course: Course, assignment: str, results: list[GradeResult]) -> As
     flags += [Flag(s, "structure changed", "; ".join(n)) for s, n in notes.items() if n]
     return AssignmentSummary(assignment, len(results), graded, totals, sum(maxima.values()), exercises, failures,
                              flags, _discuss(exercises, len(graded)) if graded else [],
-                             {s: n for s, n in notes.items() if n}, failed)
+                             {s: n for s, n in notes.items() if n}, failed, _late(course, assignment, graded))
+
+
+def _late(course: Course, assignment: str, graded: list[str]) -> dict[str, str]:
+    """Per late graded student, how late and the points taken ('190 min late: -8')."""
+    lateness = submission_lateness(course, assignment)
+    return {s: "%s min late%s" % (lateness[s].minutes, ": -%s" % lateness[s].penalty if lateness[s].penalty else "")
+            for s in graded if s in lateness and lateness[s].minutes}
 
 
 def feedback_pages(course: Course, student: str, assignment: str) -> list[Path]:

@@ -25,6 +25,7 @@ and the formgrader's "Generate Feedback" button (:class:`FeedbackExporter`, set 
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 from pathlib import Path
@@ -47,7 +48,8 @@ class FeedbackError(RuntimeError):
     """Feedback cannot be made (the message says why and what to do)."""
 
 
-def gradebook_grades(db_url: str, course_id: str, student: str, assignment: str, notebook: str) -> Grades:
+def gradebook_grades(db_url: str, course_id: str, student: str, assignment: str, notebook: str,
+                     config=None) -> Grades:
     from nbgrader.api import Gradebook, MissingEntry
 
     grades = Grades()
@@ -66,7 +68,39 @@ def gradebook_grades(db_url: str, course_id: str, student: str, assignment: str,
         grades.penalty = float(submitted.late_submission_penalty or 0)
         stamp = submitted.assignment.timestamp
         grades.timestamp = stamp.strftime("%Y-%m-%d %H:%M UTC") if stamp else ""
+        grades.due, grades.late, shown = due_and_lateness(submitted.assignment, config)
+        grades.timestamp = shown or grades.timestamp
     return grades
+
+
+def due_and_lateness(submission, config) -> tuple[str, str, str]:
+    """The feedback's due-date line ('due 2027-01-15 17:00 CET (with your extension)'), its lateness line
+    ('submitted 3 h 10 min after the due date: -10 %') and the submission's time in the course's zone, from the
+    gradebook's submission (its due date includes the student's extension) and the course's late policy
+    (grader.schedule.late)."""
+    from ..schedule.late import LatePolicy, late_notice
+
+    due = submission.duedate
+    if due is None:
+        return "", "", ""
+    zone = None
+    root = Path((config.CourseDirectory.get("root") if config is not None else None) or ".")
+    try:
+        from ..schedule.dates import SCHEDULE_FILE, load_schedule
+
+        if (root / SCHEDULE_FILE).is_file():
+            zone = load_schedule(root / SCHEDULE_FILE, None, None).zone
+    except Exception:   # a schedule that cannot be read shows the date in UTC
+        zone = None
+    aware = due.replace(tzinfo=datetime.timezone.utc)
+    shown = aware.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if zone else aware.strftime("%Y-%m-%d %H:%M UTC")
+    text = "due %s%s" % (shown, " (with your extension)" if submission.extension else "")
+    seconds = submission.total_seconds_late or 0.0
+    policy = LatePolicy(config=config) if config is not None else LatePolicy()
+    stamp = submission.timestamp
+    when = "" if stamp is None or zone is None else \
+        stamp.replace(tzinfo=datetime.timezone.utc).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    return text, late_notice(seconds, policy.percent(seconds)), when
 
 
 def _coursedir(configurable):
@@ -123,7 +157,7 @@ def feedback_html(coursedir, student: str, assignment: str, notebook: str, autog
     (``verdicts`` and ``about``: see :func:`grader.outputs.feedback_page.render_feedback`)."""
     submitted = submitted_notebook(coursedir, student, assignment, notebook, autograded)
     instructor = instructor_notebook(coursedir, assignment, notebook)
-    grades = gradebook_grades(coursedir.db_url, coursedir.course_id, student, assignment, notebook)
+    grades = gradebook_grades(coursedir.db_url, coursedir.course_id, student, assignment, notebook, coursedir.config)
     return render_feedback(submitted, autograded, instructor, grades, student=student, assignment=assignment,
                            notebook=notebook, images=image_resolver(_source_folder(coursedir, assignment)),
                            verdicts=verdicts, about=about)

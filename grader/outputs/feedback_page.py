@@ -53,6 +53,8 @@ class Grades:
     comments: dict[str, str] = field(default_factory=dict)      # grade_id -> instructor's comment
     penalty: float = 0.0
     timestamp: str = ""
+    due: str = ""     # 'due 2027-01-15 17:00 CET (with your extension)' (grader.schedule)
+    late: str = ""    # 'submitted 3 h 10 min after the due date: -10 %'
 
 
 @functools.lru_cache(maxsize=1)
@@ -171,6 +173,7 @@ def render_feedback(submitted, autograded, instructor, grades: Grades, *, studen
                   "status": _status(grades.scores.get(g, 0.0), grades.maxima.get(g, 0.0))} for g in graded_ids]
     return pages.render("feedback.html.j2", csp=CSP, title="Feedback: %s / %s" % (assignment, notebook),
                         notebook=notebook, assignment=assignment, student=student, timestamp=grades.timestamp,
+                        due=grades.due, late=grades.late,
                         total=shown_points(total), maximum=shown_points(maximum),
                         penalty=shown_points(grades.penalty) if grades.penalty else "", about=list(about),
                         exercises=exercises, notes=structure_notes(autograded), not_counted=not_counted,

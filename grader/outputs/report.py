@@ -164,7 +164,7 @@ def _assignment_view(course: Course, summary: AssignmentSummary, plots: dict[str
                 for kind, detail, students in grouped(summary.flags)], "flagged": len(summary.flags),
             "discuss": [{"what": what, "share": "%.0f %%" % (100 * share)} for what, share in summary.discuss],
             "exercises": [_exercise_view(e, graded) for e in summary.exercises],
-            "students": [{"name": s, "total": shown_points(summary.totals[s]),
+            "students": [{"name": s, "total": shown_points(summary.totals[s]), "late": summary.late.get(s, ""),
                           "links": _links(course, s, summary.assignment, folder),
                           "notes": summary.notes.get(s, [])} for s in summary.graded]}
 
@@ -220,8 +220,9 @@ def _markdown(course: Course, summaries: list[AssignmentSummary], plots: dict, u
         for student in summary.graded:
             links = ", ".join("[%s](%s)" % (link["name"], link["href"])
                               for link in _links(course, student, summary.assignment, folder))
-            lines.append("| %s | %s / %s | %s |" % (student, shown_points(summary.totals[student]),
-                                                    shown_points(summary.maximum), links or "-"))
+            late = " (%s)" % summary.late[student] if student in summary.late else ""
+            lines.append("| %s | %s / %s%s | %s |" % (student, shown_points(summary.totals[student]),
+                                                      shown_points(summary.maximum), late, links or "-"))
         lines.append("")
     return "\n".join(lines) + "\n"
 

@@ -17,6 +17,7 @@ from typing import Iterator
 
 from ..course import CONFIG_FILE, Course
 from ..safefiles import hash_tree
+from ..schedule.dates import SCHEDULE_FILE
 
 STATE_FILE = ".grading-state.json"
 LOCK_FILE = ".grading.lock"
@@ -40,6 +41,9 @@ def inputs_fingerprint(course: Course, student: str, assignment: str, grader: st
     """Everything a submission's grade depends on, hashed."""
     digest = hashlib.sha256(grader.encode())
     digest.update((course.root / CONFIG_FILE).read_bytes())
+    schedule = course.root / SCHEDULE_FILE   # the student's due date (a changed one changes the late penalty)
+    if schedule.is_file():
+        digest.update(b"\2" + schedule.read_bytes())
     # the student's folder: never followed through a link, special files never opened
     hash_tree(digest, course.folder("submitted"), Path(student) / assignment)
     for folder in (course.root / "source" / assignment, course.key_directory / assignment):

@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 
 from ..course import Course
+from ..intake.exchange import course_time
 from ..limits import GraderLimits
 from ..nbgrader_calls import last_line
 from ..safefiles import Policy, Refused, copy_tree
@@ -71,6 +72,11 @@ def take_submission(course: Course, student: str, assignment: str, dest: Path,
             raise Refused("%s/%s" % (shown, notebook), "is a folder, not a notebook")
     if not notebooks & set(taken.files):
         raise Refused(shown, "holds none of the assignment's notebooks (%s)" % ", ".join(sorted(notebooks)))
+    if "timestamp.txt" not in taken.files:
+        # no record of when it came (a folder put into submitted/ by hand): the course's time is when its
+        # notebooks last changed here (their change time, which their owner cannot set back)
+        changed = max((base / student / assignment / name).lstat().st_ctime for name in notebooks & set(taken.files))
+        (dest / "timestamp.txt").write_text(course_time(changed))
     return taken.notes()
 
 

@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from ..course import CONFIG_FILE, Course
+from ..schedule.dates import SCHEDULE_FILE
 from ..safefiles import FILE_BYTES, TREE_BYTES, Policy, Refused, copy_tree
 from .gradebook_rows import copy_submission, delete_submission
 from .submission import take_submission, unreadable_notebooks
@@ -43,6 +44,8 @@ def prepare_workspace(course: Course, snapshot: Path, student: str, assignment: 
     shutil.rmtree(root, ignore_errors=True)
     (root / "source").mkdir(parents=True)
     shutil.copy2(course.root / CONFIG_FILE, root / CONFIG_FILE)
+    if (course.root / SCHEDULE_FILE).is_file():   # the due dates and extensions (grader.schedule.apply)
+        shutil.copy2(course.root / SCHEDULE_FILE, root / SCHEDULE_FILE)
     os.symlink(course.root / "source" / assignment, root / "source" / assignment)
     os.symlink(course.key_directory, root / "answer_keys")
     shutil.copy2(snapshot, root / "gradebook.db")
