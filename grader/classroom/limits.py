@@ -664,7 +664,7 @@ def configure_hub(c, classroom, log=None) -> Enforcement:
     environment = dict(plan_.user_environment())
     c.Spawner.mem_limit = plan_.user_memory
     c.Spawner.cpu_limit = plan_.user_cpus
-    c.Spawner.environment = {**dict(c.Spawner.environment or {}), **environment}
+    c.Spawner.environment.update(environment)   # a LazyConfigValue: merged with what the config sets elsewhere
     name = tree_name(classroom.state)
     if choice == "systemd" or (choice == "auto" and systemd_runs()):
         if not systemd_runs():
