@@ -172,6 +172,14 @@ def test_a_group_of_the_tree_holds_memory_processes_and_cpu_at_their_limits():
         assert after["throttled"] > before["throttled"]
         assert after["cpu_seconds"] - before["cpu_seconds"] <= 0.5 * wall * 1.15    # half a core, for two spinners
 
+        # the grading service's way in: root enters the group, then becomes the user
+        entered = subprocess.run(Enforcement("cgroup v%d" % tree.version, "", limits, group_files=[
+            str(p) for p in tree.procs_files("grading")]).service_command(["sh", "-c", "id -un; cat /proc/self/cgroup"],
+                                                                           "nobody"),
+            capture_output=True, text=True, cwd="/")
+        assert entered.returncode == 0, entered.stderr
+        assert entered.stdout.splitlines()[0] == "nobody" and "/%s/grading" % tree.name in entered.stdout
+
         sleeper = subprocess.Popen(["sleep", "60"], preexec_fn=in_group(tree, "u"), start_new_session=True)
         assert tree.processes("users", "u") >= {sleeper.pid}
         tree.remove_group("users", "u")                              # ends what is left, then removes the group

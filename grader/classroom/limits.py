@@ -725,14 +725,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--procs", action="append", default=[], help="a cgroup.procs file to enter")
     parser.add_argument("--user", help="who the command runs as")
     parser.add_argument("--class-size", type=int, default=30, help="plan: the number of users")
-    parser.add_argument("command", nargs="*")
-    args = parser.parse_args(argv)
+    command = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = parser.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     if args.action == "plan":
         print("\n".join(plan(Machine.detect(), args.class_size).describe()))
         return 0
-    if not args.user or not args.command:
+    if not args.user or not command:
         parser.error("enter needs --user and a command after --")
-    enter_and_become(args.procs, args.user, args.command)
+    enter_and_become(args.procs, args.user, command)
     return 1
 
 
