@@ -42,9 +42,9 @@ LARGE = Machine(cores=32, memory=128 * GiB, pid_max=4194304, home_disk=2000 * Gi
 # ---------------------------------------------------------------- the plan
 def test_a_2_core_24_gib_machine_for_a_class_of_30():
     limits = plan(SMALL, 30)
-    assert limits.grading_memory == 2 * GiB and limits.hub_memory == 1 * GiB
-    assert limits.students_memory == 24 * GiB - 1 * GiB - 2 * GiB - 1.5 * GiB          # the system keeps 1/16
-    assert limits.user_memory == 1.25 * GiB        # 19.5 GiB shared by half the class, in steps of 256 MiB
+    assert limits.grading_memory == 3 * GiB and limits.hub_memory == 1 * GiB
+    assert limits.students_memory == 24 * GiB - 1 * GiB - 3 * GiB - 1.5 * GiB          # the system keeps 1/16
+    assert limits.user_memory == 1 * GiB           # 18.5 GiB shared by half the class, in steps of 256 MiB
     assert limits.user_cpus == 1 and limits.reserved_cpus == 1
     assert limits.user_tasks == 256 + 32 * 2 and limits.students_tasks == 32768 * 3 // 4
     assert limits.user_disk == 4 * GiB             # 125 GiB shared by 30, in steps of 256 MiB
@@ -67,7 +67,7 @@ def test_settings_override_the_defaults_and_the_plan_says_which_are_which():
     assert (limits.user_memory, limits.user_cpus, limits.user_tasks, limits.reserved_cpus) == (2 * GiB, 0.5, 100, 0.5)
     words = "\n".join(limits.describe())
     assert "memory 2 GiB, CPU at most 0.5 cores, 100 processes and threads, home disk 4 GiB (default)" in words
-    assert "kept for the grading service: memory 2 GiB (its own limit) (default)" in words
+    assert "kept for the grading service: memory 3 GiB (its own limit) (default)" in words
     assert "idle servers are never stopped" in words
     assert json.loads(limits.user_environment()[LIMITS_ENV]) == {"memory": 2 * GiB, "cpus": 0.5, "tasks": 100,
                                                                  "disk": 4 * GiB}

@@ -47,7 +47,7 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 
 # -- the defaults' constants (docs/classroom.md states the same formulas) --------------------------------------
 HUB_MEMORY = 1 * GiB            # JupyterHub, its proxy and the idle culler: kept free for them
-GRADING_MEMORY_PER_CORE = 1 * GiB   # a grading worker per core (the service's default), one notebook each
+GRADING_MEMORY_PER_CORE = 3 * GiB // 2   # a grading worker per core (the service's default): nbgrader and a kernel (TensorFlow in a6)
 USER_MEMORY_RANGE = (1 * GiB, 4 * GiB)
 ACTIVE_SHARE = 0.5              # the students' pool fits half the class at their memory limit at once
 USER_CPUS_MAX = 4.0             # no notebook of the course gains from more
@@ -190,7 +190,7 @@ def plan(machine: Machine, class_size: int, memory_per_user: str = "", cpus_per_
 
     Defaults (docs/classroom.md, "Limits"):
 
-    * kept free for the hub: 1 GiB; for the grading service: 1 GiB per core, at least 2 GiB, at most a quarter
+    * kept free for the hub: 1 GiB; for the grading service: 1.5 GiB per core, at least 3 GiB, at most a quarter
       of the memory; for the system: 1/16 of the memory, at least 1 GiB. The users' pool is the rest;
     * each user's memory: the pool shared by half the class, between 1 and 4 GiB (in steps of 256 MiB);
     * the grading service's CPU weight: a quarter of the cores, at least one; each user's CPU cap: the other
@@ -208,7 +208,7 @@ def plan(machine: Machine, class_size: int, memory_per_user: str = "", cpus_per_
 
     cores = machine.cores
     grading = parse_size(chosen("reserved_memory", reserved_memory,
-                                min(max(2 * GiB, int(cores) * GRADING_MEMORY_PER_CORE), machine.memory // 4)))
+                                min(max(3 * GiB, int(cores) * GRADING_MEMORY_PER_CORE), machine.memory // 4)))
     system = max(1 * GiB, machine.memory // 16)
     pool = machine.memory - HUB_MEMORY - grading - system
     if pool < USER_MEMORY_RANGE[0]:
