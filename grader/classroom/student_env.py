@@ -79,10 +79,12 @@ def configure_student_env(env: Path, course_id: str, exchange: Path) -> None:
     for plugin in STUDENT_HIDDEN_LAB_PLUGINS:
         run_command([jupyter, "labextension", "disable", "--level=sys_prefix", plugin],
              "disabling %s in the student environment" % plugin)
-    # At a limit of the hub, the cell's output says which and what to do (nncourse.hublimits)
-    server_config = etc / "jupyter_server_config.d"
-    server_config.mkdir(exist_ok=True)
-    (server_config / "nncourse_hublimits.json").write_text(json.dumps(HUB_LIMITS_SERVER_CONFIG, indent=2) + "\n")
+    # At a limit of the hub, the cell's output says which and what to do (nncourse.hublimits). In the environment's
+    # jupyter_server_config.json: the server reads nothing but extensions from jupyter_server_config.d/.
+    server_config = etc / "jupyter_server_config.json"
+    settings = json.loads(server_config.read_text()) if server_config.is_file() else {}
+    settings.setdefault("ServerApp", {}).update(HUB_LIMITS_SERVER_CONFIG["ServerApp"])
+    server_config.write_text(json.dumps(settings, indent=2) + "\n")
     overrides = env / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     overrides.parent.mkdir(parents=True, exist_ok=True)
     overrides.write_text(json.dumps(LAB_SETTINGS, indent=2) + "\n")
