@@ -366,6 +366,9 @@ def test_offenders_are_held_at_their_limits_while_the_class_works_on(limited_hub
             worker.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=classroom_test.UI_TIMEOUT)
             bomb_most = max(bomb_most, tree.usage("users", BOMBER)["tasks"])
             with steps("the worker runs a cell"):
+                setup_cell = worker.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").filter(
+                    has_text="from nncourse.checks import")
+                expect(setup_cell).to_have_count(1, timeout=classroom_test.UI_TIMEOUT)   # rendered, on a busy machine
                 classroom_test.run_cell(worker, classroom_test.code_cell(worker, "from nncourse.checks import"))
             with steps("the worker submits"):
                 classroom_test.open_assignments(worker)
