@@ -8,6 +8,7 @@ docs/classroom.md is the instructor's guide.
 import os
 from pathlib import Path
 
+from grader.classroom.limits import configure_hub
 from grader.classroom.node import proxy_command
 from grader.lms.hub_auth import configure_hub as configure_lti
 from grader.classroom.settings import (DATA_ENV, DEFAULT_STATE, EXCHANGE_ENV, SAFE_PATH, SERVICE_NAME, STATE_ENV,
@@ -73,17 +74,27 @@ def choose_environment(spawner):
 
 c.Spawner.pre_spawn_hook = choose_environment
 
+# -- what each user may take of the machine -----------------------------------------------------
+# Memory, CPU, processes (and the home's disk where its file system keeps quotas) per user's server; a share
+# kept for the hub and for the grading service (grader/classroom/limits.py, docs/classroom.md "Limits").
+# systemd's units where systemd runs, control groups directly elsewhere; the hub prints which limits are in
+# force, and refuses to start when it cannot enforce them unless the classroom's settings say limits = "off".
+limits = configure_hub(c, classroom)
+
 
 # -- the on-submit grading service --------------------------------------------------------------
 # `python -m grader serve`: grades each submission as it reaches the exchange and releases the verdict through
 # nbgrader's feedback exchange (docs/classroom.md). A managed service: the hub starts it, starts it again if it
 # exits, and stops it with the hub. It runs as the instructor, who owns the course and its answer keys: never
 # as root, never as a student.
+# With limits, root starts it in the grading service's own group, which then becomes the instructor
+# (`python -m grader.classroom.limits enter`): a busy class cannot starve verdicts, nor can grading the hub.
+grading_command = [str(Path(classroom.instructor_env) / "bin" / "python"), "-m", "grader", "serve"]
 c.JupyterHub.services = [{
     "name": SERVICE_NAME,
     "url": "http://127.0.0.1:%d" % classroom.service_port,
-    "command": [str(Path(classroom.instructor_env) / "bin" / "python"), "-m", "grader", "serve"],
-    "user": classroom.instructor,
+    **({"command": grading_command, "user": classroom.instructor} if limits.plan is None else
+       {"command": limits.service_command(grading_command, classroom.instructor)}),
     "cwd": str(classroom.course_folder),
     "environment": {EXCHANGE_ENV: str(classroom.exchange),
                     "PATH": "%s:%s" % (Path(classroom.instructor_env) / "bin", SAFE_PATH)},
@@ -92,3 +103,18 @@ c.JupyterHub.services = [{
 # Every user of the class may open the service's page (it shows each of them their own submissions only).
 c.JupyterHub.load_roles = [{"name": "user", "description": "a user of the class",
                             "scopes": ["self", "access:services!service=%s" % SERVICE_NAME]}]
+
+# -- idle servers ---------------------------------------------------------------------------------
+# jupyterhub-idle-culler stops a server that showed no activity for idle_minutes (its files stay in the home;
+# its kernels' variables do not). The hub learns of activity every few minutes, so a server is stopped within
+# a few minutes after the time.
+if classroom.idle_minutes:
+    c.JupyterHub.services.append({
+        "name": "idle-culler",
+        "command": [str(Path(classroom.instructor_env) / "bin" / "python"), "-m", "jupyterhub_idle_culler",
+                    "--timeout=%d" % (classroom.idle_minutes * 60),
+                    "--cull-every=%d" % max(60, min(300, classroom.idle_minutes * 60 // 4))],
+    })
+    c.JupyterHub.load_roles.append({"name": "idle-culler", "services": ["idle-culler"],
+                                    "scopes": ["list:users", "read:users:activity", "read:servers",
+                                               "delete:servers"]})

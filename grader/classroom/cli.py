@@ -15,6 +15,7 @@ from pathlib import Path
 from ..course import Course
 from .accounts import require_root
 from .hub_process import hub_command
+from .limits import MECHANISMS
 from .settings import DATA_ENV, DEFAULT_STATE, SETTINGS_FILE, STATE_ENV, Classroom, ClassroomError
 from .setup import describe, remove, setup
 
@@ -35,6 +36,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a folder with the cat / non-cat files, readable by the students "
                              "(sets %s in every server)" % DATA_ENV)
     parser.add_argument("--only", metavar="A1,A2", help="generate only these assignments into the gradebook")
+    limits = parser.add_argument_group("limits per user (docs/classroom.md, Limits; default: from this machine's "
+                                       "size and the class's)")
+    limits.add_argument("--limits", choices=MECHANISMS, default="auto",
+                        help="how they are enforced: systemd where it runs, else control groups (auto); off: none")
+    limits.add_argument("--memory-per-user", default="", metavar="SIZE", help="e.g. 2G: a user's server and kernels")
+    limits.add_argument("--cpus-per-user", type=float, default=0, metavar="CORES", help="at most this many cores")
+    limits.add_argument("--processes-per-user", type=int, default=0, metavar="N", help="processes and threads")
+    limits.add_argument("--disk-per-user", default="", metavar="SIZE",
+                        help="the home's size (only where its file system keeps user quotas)")
+    limits.add_argument("--reserved-memory", default="", metavar="SIZE", help="the grading service's memory")
+    limits.add_argument("--reserved-cpus", type=float, default=0, metavar="CORES",
+                        help="the grading service's CPU weight, in cores")
+    limits.add_argument("--idle-minutes", type=int, default=60, metavar="MIN",
+                        help="stop servers idle this long (0: never; files stay; default %(default)s)")
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -57,7 +72,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             previous = Classroom.load(args.state) if (args.state / SETTINGS_FILE).is_file() else None
             classroom = Classroom(state=args.state.resolve(), instructor=args.instructor, students=students,
                                   course_id=course.config.CourseDirectory.course_id, ip=args.ip, port=args.port,
-                                  data_dir=args.data_dir,
+                                  data_dir=args.data_dir, limits=args.limits,
+                                  memory_per_user=args.memory_per_user, cpus_per_user=args.cpus_per_user,
+                                  processes_per_user=args.processes_per_user, disk_per_user=args.disk_per_user,
+                                  reserved_memory=args.reserved_memory, reserved_cpus=args.reserved_cpus,
+                                  idle_minutes=args.idle_minutes,
                                   created_users=previous.created_users if previous else [])
             only = args.only.split(",") if args.only else None
             passwords = setup(classroom, course, only)

@@ -43,6 +43,17 @@ class Classroom:
     student_env: Path | None = None          # default: <state>/student-env
     instructor_env: Path = Path(sys.prefix)  # the instructor's tools: this repository's .venv
     created_users: list[str] = field(default_factory=list)   # made by setup; `remove` deletes only these
+    # What each user's server may take, and what the hub keeps (grader/classroom/limits.py, docs/classroom.md
+    # "Limits"); empty or 0: the default for this machine and this class's size.
+    limits: str = "auto"                     # how: "auto" (systemd where it runs, else control groups), "systemd",
+                                             # "cgroup", or "off" (no limits at all; the hub says so at start)
+    memory_per_user: str = ""                # e.g. "2G": a user's server with its kernels and programs
+    cpus_per_user: float = 0                 # at most this many cores per user
+    processes_per_user: int = 0              # processes and threads per user
+    disk_per_user: str = ""                  # the home's size, where its file system keeps user quotas
+    reserved_memory: str = ""                # the grading service's memory (its own limit)
+    reserved_cpus: float = 0                 # the grading service's CPU weight, in cores
+    idle_minutes: int = 60                   # a server idle this long is stopped (0: never); files stay
 
     def __post_init__(self):
         self.state = Path(self.state)

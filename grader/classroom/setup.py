@@ -10,6 +10,7 @@ from pathlib import Path
 from ..course import Course
 from .accounts import ensure_user, remove_user, require_root
 from .instructor import check_instructor_env, copy_course_to_instructor, repository_warning, write_instructor_config
+from .limits import plan_for, remove_tree
 from .node import install_proxy
 from .settings import Classroom
 from .student_env import build_student_env, configure_student_env, configure_student_lab, place_index
@@ -75,6 +76,7 @@ def setup(classroom: Classroom, course: Course, assignments: list[str] | None = 
 def remove(classroom: Classroom, log=print) -> None:
     """Delete what setup made: the users it created (with their homes) and the state folder."""
     require_root()
+    remove_tree(classroom)
     for user in classroom.created_users:
         remove_user(user, log)
     shutil.rmtree(classroom.state, ignore_errors=True)
@@ -89,6 +91,11 @@ def describe(classroom: Classroom, passwords: dict[str, str], repository: Path |
              "  instructor: %s   students: %s" % (classroom.instructor, ", ".join(classroom.students))]
     for user, password in passwords.items():
         lines.append("  login %-16s password %s" % (user, password))
+    if classroom.limits == "off":
+        lines.append("  limits: none (--limits off): any user's notebook can take the whole machine")
+    else:
+        lines += ["  limits on this machine (the hub says at start how they are enforced):"] + \
+                 ["    " + line for line in plan_for(classroom).describe()]
     if not passwords:
         lines.append("  passwords of the users made by setup: %s" % logins)
     lines += ["",

@@ -19,6 +19,9 @@ from .settings import LAB_SETTINGS, Classroom, home_of
 
 #: What students never get in their JupyterLab: nbgrader's instructor side and the course list.
 STUDENT_HIDDEN_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+#: The students' servers tell them, in the cell's output, when a limit of the hub stopped their work.
+HUB_LIMITS_SERVER_CONFIG = {"ServerApp": {"kernel_websocket_connection_class":
+                                          "nncourse.hublimits.LimitsAwareConnection"}}
 STUDENT_HIDDEN_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                               "@jupyter/nbgrader:course-list")
 
@@ -78,6 +81,12 @@ def configure_student_env(env: Path, course_id: str, exchange: Path) -> None:
     for plugin in STUDENT_HIDDEN_LAB_PLUGINS:
         run_command([jupyter, "labextension", "disable", "--level=sys_prefix", plugin],
              "disabling %s in the student environment" % plugin)
+    # At a limit of the hub, the cell's output says which and what to do (nncourse.hublimits). In the environment's
+    # jupyter_server_config.json: the server reads nothing but extensions from jupyter_server_config.d/.
+    server_config = etc / "jupyter_server_config.json"
+    settings = json.loads(server_config.read_text()) if server_config.is_file() else {}
+    settings.setdefault("ServerApp", {}).update(HUB_LIMITS_SERVER_CONFIG["ServerApp"])
+    server_config.write_text(json.dumps(settings, indent=2) + "\n")
     overrides = env / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     overrides.parent.mkdir(parents=True, exist_ok=True)
     overrides.write_text(json.dumps(LAB_SETTINGS, indent=2) + "\n")
