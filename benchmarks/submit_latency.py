@@ -79,22 +79,30 @@ class Bench:
         profile = "correct" if self.serial % 2 else "buggy"
         return hand_in(self.course, self.exchange, "s%04d" % self.serial, assignment, profile)
 
-    def watch(self, handed: list, timeout: float = 1800) -> dict:
-        """Wait for every verdict; per submission: latency, and whether a status page came first."""
-        out, told = {}, set()
+    def poll(self, handed: list, out: dict, told: dict) -> None:
+        """One look at every submission of ``handed`` still without its verdict: ``out`` gains the verdicts
+        found (latency, and whether the student was told where it stood first), ``told`` the time a page that
+        stands in for the verdict was first seen."""
+        for h in handed:
+            if h.folder.name in out:
+                continue
+            page = feedback_page(self.exchange, self.course_id, h, ASSIGNMENTS[h.assignment])
+            if page is None:
+                continue
+            now = time.time()
+            if PROVISIONAL in page:
+                told.setdefault(h.folder.name, now)
+                continue
+            out[h.folder.name] = {"latency": now - h.written, "assignment": h.assignment,
+                                  "told": now - h.written < 1.0 or told.get(h.folder.name, now) - h.written < 1.0}
+
+    def watch(self, handed: list, timeout: float = 1800, out: dict | None = None, told: dict | None = None) -> dict:
+        """Wait for every verdict of ``handed``; per submission: latency, and whether it was told within 1 s."""
+        out = {} if out is None else out
+        told = {} if told is None else told
         deadline = time.time() + timeout
         while len(out) < len(handed) and time.time() < deadline:
-            for h in handed:
-                if h.folder.name in out:
-                    continue
-                page = feedback_page(self.exchange, self.course_id, h, ASSIGNMENTS[h.assignment])
-                if page is None:
-                    continue
-                if PROVISIONAL in page:
-                    told.add(h.folder.name)
-                    continue
-                out[h.folder.name] = {"latency": time.time() - h.written, "told": h.folder.name in told,
-                                      "assignment": h.assignment}
+            self.poll(handed, out, told)
             time.sleep(0.05)
         return out
 
@@ -147,17 +155,17 @@ def capacity(bench: Bench, count: int) -> float:
 
 def at_rate(bench: Bench, rate: float, count: int, label: str = "") -> None:
     names = list(ASSIGNMENTS)
-    handed = []
+    handed, results, seen = [], {}, {}
     start = time.time()
     for i in range(count):
-        delay = start + i / rate - time.time()
-        if delay > 0:
-            time.sleep(delay)
+        while time.time() < start + i / rate:   # verdicts are looked for while the others arrive
+            bench.poll(handed, results, seen)
+            time.sleep(0.05)
         handed.append(bench.submit(names[i % 2]))
-    results = bench.watch(handed)
+    bench.watch(handed, out=results, told=seen)
     latencies = [r["latency"] for r in results.values()]
     end = max(h.written + results[h.folder.name]["latency"] for h in handed if h.folder.name in results)
-    told = sum(1 for r in results.values() if r["told"] or r["latency"] < 1.0)
+    told = sum(1 for r in results.values() if r["told"])
     print("%-26s %6.2f/s %5d %7.1f %7.1f %7.1f %9.2f/s %7s %9s" % (
         label or "rate", rate, len(results), percentile(latencies, 0.5), percentile(latencies, 0.95),
         max(latencies), len(results) / (end - start), "%d/%d" % (told, len(handed)),
