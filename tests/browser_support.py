@@ -210,15 +210,28 @@ def wait_for_idle_kernel(page, timeout: int = UI_TIMEOUT) -> None:
 
 
 def run_cell(page, cell, timeout: int = UI_TIMEOUT) -> None:
-    """Run one cell the way a student does (click into it, Shift+Enter) and wait until it ran."""
+    """Run one cell the way a student does (click into it, Shift+Enter) once its kernel is ready, and wait until
+    it ran. On a busy machine the editor can still be setting up when the first key press comes and drop it: a
+    cell that is not even queued (its prompt still ``[ ]:``) after 20 s gets the key press again."""
     import re
+    import time
 
     from playwright.sync_api import expect
 
-    cell.scroll_into_view_if_needed()
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout)
+    wait_for_idle_kernel(page, timeout)
+    prompt = cell.locator(".jp-InputPrompt")
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        cell.scroll_into_view_if_needed()
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        try:
+            expect(prompt).not_to_have_text(re.compile(r"^\[\s*\]:$"), timeout=20_000)   # queued, or ran
+            break
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+    expect(prompt).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout)
     wait_for_idle_kernel(page, timeout)
 
 

@@ -396,9 +396,11 @@ def test_offenders_are_held_at_their_limits_while_the_class_works_on(limited_hub
             expect(bomb_output).to_contain_text("reached 320 processes and threads", timeout=classroom_test.UI_TIMEOUT)
             pages[BOMBER].screenshot(path=str(classroom_test.SCREENSHOTS / "limits_processes.png"))
             assert bomb_most <= 320 and bomb_usage["tasks_refused"] > 0, (bomb_most, bomb_usage)
-            # the spinner: held to its one core all along
+            # the spinner: held to its one core all along. When it got its core it was throttled at the cap; on a
+            # machine this busy the CPU weights can give it less than its cap, and then nothing throttles it.
             spun = spin_after["cpu_seconds"] - spin_before["cpu_seconds"]
-            assert spin_after["throttled"] > spin_before["throttled"] and spun <= 1.0 * wall * 1.1, (spun, wall)
+            throttled = spin_after["throttled"] - spin_before["throttled"]
+            assert spun <= 1.0 * wall * 1.1 and (throttled > 0 or spun < 0.9 * wall), (spun, wall, throttled)
 
             # the offenders stop their servers (the hub's Stop My Server): nothing of theirs is left running
             for user in (BOMBER, SPINNER):
