@@ -8,7 +8,8 @@ verdicts the grader kept in each autograded notebook (:mod:`grader.outputs.repor
   (:mod:`grader.outputs.quiz_view`);
 * the submissions to look at first: not graded (with the reason), recorded nothing at all (every check of
   every cell got no result: a notebook whose checks never ran), or changed the notebook's structure;
-* a short list of what to discuss in class: the checks and quiz options most students get wrong.
+* a short list of what to discuss in class: the checks and quiz options most students get wrong;
+* the pairs of submissions too alike to be written apart (:mod:`grader.integrity.similarity`), most alike first.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..course import Course
 from ..grading.keys import is_graded_test
 from ..grading.metadata import submission_notes, verdict_of
 from ..grading.verdict import NO_RESULT
+from ..integrity.similarity import Similarity, compare_class
 from ..run.jobs import GradeResult
 from .quiz_view import Question, chosen_letters, option_views, quiz_questions
 from .results import exercise_name, exercise_scores, submission_lateness
@@ -128,6 +130,7 @@ class AssignmentSummary:
     notes: dict[str, list[str]]        # student -> changes to the notebook's structure
     failed: list[GradeResult]
     late: dict[str, str] = field(default_factory=dict)   # student -> '190 min late: -8' (grader.schedule)
+    similarity: Similarity | None = None                  # None: no release/ to tell given code from own
 
 
 def _verdicts(course: Course, assignment: str, student: str) -> dict[str, dict]:
@@ -237,7 +240,15 @@ def summarise(course: Course, assignment: str, results: list[GradeResult]) -> As
     flags += [Flag(s, "structure changed", "; ".join(n)) for s, n in notes.items() if n]
     return AssignmentSummary(assignment, len(results), graded, totals, sum(maxima.values()), exercises, failures,
                              flags, _discuss(exercises, len(graded)) if graded else [],
-                             {s: n for s, n in notes.items() if n}, failed, _late(course, assignment, graded))
+                             {s: n for s, n in notes.items() if n}, failed, _late(course, assignment, graded),
+                             _similarity(course, assignment))
+
+
+def _similarity(course: Course, assignment: str) -> Similarity | None:
+    """The assignment's similar pairs, or None when release/ does not hold its notebooks."""
+    if not all((course.folder("release") / assignment / nb.name).is_file() for nb in course.source_notebooks(assignment)):
+        return None
+    return compare_class(course, assignment)
 
 
 def _late(course: Course, assignment: str, graded: list[str]) -> dict[str, str]:
