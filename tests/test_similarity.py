@@ -22,7 +22,6 @@ import nbformat
 import pytest
 
 from conftest import copy_course
-from grader.authoring.release import generate_release
 from grader.authoring.solutions import instructor_solutions
 from grader.example_class import fill_in
 from grader.example_class.model import SOLUTION, Submission
@@ -70,7 +69,6 @@ def test_winnowing_catches_every_shared_run_of_k_plus_window_minus_1_tokens():
 
 def test_a_students_own_lines_leave_the_released_template_out(tmp_path):
     course = copy_course(tmp_path / "course")
-    generate_release(course, [A4], log=lambda *_: None)
     template = load_template(course, A4)
     release = nbformat.read(str(course.folder("release") / A4 / "deep_network.ipynb"), as_version=4)
     given = next(c.source for c in release.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "linear_forward")
@@ -85,7 +83,6 @@ def test_a_students_own_lines_leave_the_released_template_out(tmp_path):
 @pytest.fixture(scope="module")
 def planted_class(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("similar") / "course")
-    generate_release(course, [A4], log=lambda *_: None)
     planted = write_similarity_class(course, A4, students=150, seed=4)
     return course, planted, compare_class(course, A4)
 
@@ -106,7 +103,6 @@ def test_every_planted_copy_is_found_and_no_honest_pair_is(planted_class):
 def test_code_every_right_answer_shares_raises_no_pair(tmp_path):
     """20 students hand in the instructor's solution, 12 write the same own version of one exercise."""
     course = copy_course(tmp_path / "course")
-    generate_release(course, [A4], log=lambda *_: None)
     rng = random.Random(1)
     source = course.source_notebooks(A4)[0]
     release = nbformat.read(str(course.folder("release") / A4 / source.name), as_version=4)

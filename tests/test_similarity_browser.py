@@ -14,7 +14,6 @@ import pytest
 
 from browser_support import CHROMIUM, UI_TIMEOUT, ScreenshotSeries, chromium_page
 from conftest import REPO, copy_course
-from grader.authoring.release import generate_release
 from grader.example_class.synthetic import write_similarity_class
 from grader.outputs import report
 from grader.outputs.class_summary import AssignmentSummary, CheckFailures, _similarity
@@ -27,7 +26,6 @@ A4, STUDENTS = "a4_deep_network", 300
 
 def test_the_report_ranks_the_planted_pairs_and_shows_one_side_by_side(tmp_path, capsys):
     course = copy_course(tmp_path / "course")
-    generate_release(course, [A4], log=lambda *_: None)
     planted = write_similarity_class(course, A4, STUDENTS, seed=0)
     summary = AssignmentSummary(A4, STUDENTS, [], {}, 100, [], CheckFailures(), [], [], {}, [],
                                 similarity=_similarity(course, A4))
