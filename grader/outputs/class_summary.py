@@ -24,9 +24,10 @@ from ..course import Course
 from ..grading.keys import is_graded_test
 from ..grading.metadata import submission_notes, verdict_of
 from ..grading.verdict import NO_RESULT
+from ..grading.versions import VERSION_NOTES
 from ..integrity.similarity import Similarity, compare_class
 from ..run.jobs import GradeResult
-from .quiz_view import Question, chosen_letters, option_views, quiz_questions
+from .quiz_view import Question, chosen_letters, in_version, option_views, original_option, quiz_questions, version_of
 from .results import exercise_name, exercise_scores, submission_lateness
 
 #: How many items the "discuss in class" list holds at most, and the share of students that must fail one.
@@ -103,7 +104,7 @@ class Flag:
     """A submission to look at first."""
 
     student: str
-    kind: str       # "not graded", "recorded nothing", "structure changed"
+    kind: str       # "not graded", "recorded nothing", "structure changed", "quiz version"
     detail: str
 
 
@@ -148,6 +149,12 @@ def _verdicts(course: Course, assignment: str, student: str) -> dict[str, dict]:
     return verdicts
 
 
+def _version_shown(verdicts: dict[str, dict]) -> str:
+    """Which quiz version a student's notebook was answered in ("own", "common", "other"; "" for no quiz)."""
+    kinds = {str((version_of(v) or {}).get("shown")) for v in verdicts.values() if version_of(v)}
+    return "other" if "other" in kinds else ("common" if "common" in kinds else ("own" if kinds else ""))
+
+
 def recorded_nothing(verdicts: dict[str, dict]) -> bool:
     """Whether not one check of any cell got a result (the hidden checks never ran)."""
     checks = [c for v in verdicts.values() for c in v.get("checks") or [] if isinstance(c, dict)]
@@ -162,22 +169,30 @@ def _questions(course: Course, assignment: str) -> dict[str, Question]:
     return questions
 
 
-def _quiz_summary(question: Question, checks_by_student: list[list[dict]], points: float,
+def _quiz_summary(question: Question, verdicts_by_student: list[dict], points: float,
                   scores: list[float]) -> QuizSummary:
+    """How the class answered ``question``, counted per original option: each student's letters are read in
+    their own version (``verdicts_by_student``: each student's verdict of the question's cell, {} without)."""
     chosen, judged, answers = Counter(), Counter(), Counter()
     unreadable = 0
-    for checks in checks_by_student:
-        answer = chosen_letters(question, checks)
+    for verdict in verdicts_by_student:
+        checks = [c for c in verdict.get("checks") or [] if isinstance(c, dict)]
+        version = version_of(verdict)
+        theirs = in_version(question, version)
+        answer = chosen_letters(theirs, checks)
         if answer is None:
             unreadable += 1
             continue
+        if answer != "none":
+            answer = ", ".join(sorted(original_option(version, a) for a in answer.split(", ")))
         answers[answer] += 1
-        views, _ = option_views(question, checks)
+        views, _ = option_views(theirs, checks)
         for view in views:
-            chosen[view.letter] += bool(view.chosen)
-            judged[view.letter] += bool(view.right)
+            original = original_option(version, view.letter)
+            chosen[original] += bool(view.chosen)
+            judged[original] += bool(view.right)
     options = [OptionCount(letter, text, chosen[letter], judged[letter]) for letter, text in question.options.items()]
-    return QuizSummary(question, len(checks_by_student) - unreadable, unreadable,
+    return QuizSummary(question, len(verdicts_by_student) - unreadable, unreadable,
                        sum(1 for s in scores if s >= points > 0), options, answers)
 
 
@@ -224,8 +239,7 @@ def summarise(course: Course, assignment: str, results: list[GradeResult]) -> As
         cell_scores = [(scores.get(s, {}).get(grade_id) or 0) for s in graded]
         quiz = None
         if grade_id in questions:
-            quiz = _quiz_summary(questions[grade_id], [[c for c in (verdicts[s].get(grade_id) or {}).get("checks") or []
-                                                        if isinstance(c, dict)] for s in graded],
+            quiz = _quiz_summary(questions[grade_id], [verdicts[s].get(grade_id) or {} for s in graded],
                                  maxima[grade_id], cell_scores)
         exercises.append(ExerciseSummary(grade_id, exercise_name(grade_id), maxima[grade_id],
                                          sum(1 for x in cell_scores if x >= maxima[grade_id]),
@@ -238,6 +252,8 @@ def summarise(course: Course, assignment: str, results: list[GradeResult]) -> As
                                           "that fails, blanked test cells, or a notebook that stops early)")
               for s in graded if recorded_nothing(verdicts[s])]
     flags += [Flag(s, "structure changed", "; ".join(n)) for s, n in notes.items() if n]
+    flags += [Flag(s, "quiz version", VERSION_NOTES[kind]) for s in graded for kind in [_version_shown(verdicts[s])]
+              if kind in ("common", "other")]
     return AssignmentSummary(assignment, len(results), graded, totals, sum(maxima.values()), exercises, failures,
                              flags, _discuss(exercises, len(graded)) if graded else [],
                              {s: n for s, n in notes.items() if n}, failed, _late(course, assignment, graded),
