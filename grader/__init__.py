@@ -21,8 +21,11 @@ The folders name the stages a submission goes through and the tools an instructo
                    the class grader that merges every result into the one gradebook (classgrade.py)
     sandbox/       the bubblewrap sandbox every grading kernel runs in            (trusted core)
     grading/       answer keys, the comparison with them, verdicts, the nbgrader steps   (trusted core)
-    outputs/       what people read: feedback pages, the formgrader's inert view, the class report, CSVs,
-                   the files Canvas's and Moodle's gradebook imports take (lms_files.py)
+    integrity/     how work was done: pairs of submissions too alike (students' own lines as normalised
+                   tokens, winnowed fingerprints, the instructor's solution and common code discounted)
+    outputs/       what people read: feedback pages, the formgrader's inert view, the class report (with the
+                   similar pairs' side-by-side pages), CSVs, the files Canvas's and Moodle's gradebook imports
+                   take (lms_files.py)
     lms/           grades back to the LMS over LTI 1.3: the tool's registration and keys, the hub's LTI login
                    kept to the roster, the AGS client and passback with its record
     onsubmit/      the grading service: each submission graded as it reaches the exchange, within limits

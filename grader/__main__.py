@@ -29,6 +29,7 @@ VERBS = {
     "synthetic-class": "write a synthetic class into submitted/",
     "intake": "check an LMS download and collect it into submitted/ with nbgrader zip_collect",
     "grade": "autograde everything in submitted/, make feedback, export grades, print the table",
+    "similarity": "find pairs of submissions too alike to be written apart; a side-by-side page for each",
     "bundle": "for courses without a hub: the student runtime wheel and one zip per assignment in dist/",
     "serve": "the on-submit grading service: grade each submission as it reaches the exchange (the hub runs it)",
     "hub": "the JupyterHub classroom, as root: demo|setup|start|remove (docs/classroom.md)",
@@ -78,6 +79,28 @@ def cmd_grade(course: Course, assignments: list[str] | None = None, workers: int
     return 0
 
 
+def cmd_similarity(course: Course, assignments: list[str] | None = None) -> int:
+    from .integrity.similarity import compare_class
+    from .outputs.similarity_page import write_pair_pages
+
+    reports = course.folder("reports")
+    for assignment in assignments or course.assignments:
+        if not (course.folder("release") / assignment).is_dir():
+            raise JobFailed("release/%s is missing: run python -m grader release first" % assignment)
+        similarity = compare_class(course, assignment)
+        written = write_pair_pages(similarity, reports)
+        print("%s: %d students compared, %d pair%s scoring %.2f or more"
+              % (assignment, similarity.students, len(similarity.pairs), "" if len(similarity.pairs) == 1 else "s",
+                 similarity.threshold))
+        for line in similarity.problems:
+            print("  not compared: %s" % line)
+        for rank, pair in enumerate(similarity.pairs, start=1):
+            print("  %2d. %-14s %-14s score %.2f, %3d shared  %s" % (
+                rank, pair.first, pair.second, pair.score, pair.shared,
+                written[pair.first, pair.second].relative_to(course.root)))
+    return 0
+
+
 def cmd_demo(course: Course, assignments: list[str] | None = None, workers: int = 1) -> int:
     from .example_class import write_class
 
@@ -110,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     add = {name: verbs.add_parser(name, help=text, description=text[:1].upper() + text[1:] + ".")
            for name, text in VERBS.items()}
-    for name in ("demo", "release", "keys", "example-class", "synthetic-class", "grade", "bundle"):
+    for name in ("demo", "release", "keys", "example-class", "synthetic-class", "grade", "bundle", "similarity"):
         _only(add[name])
     for name in ("demo", "grade"):
         _workers(add[name])
@@ -215,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(intake(course, args.assignment, args.download, args.roster).lines()))
         elif args.verb == "grade":
             return cmd_grade(course, only, args.workers, args.force)
+        elif args.verb == "similarity":
+            return cmd_similarity(course, only)
         elif args.verb == "serve":
             from .onsubmit.main import serve
 

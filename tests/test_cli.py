@@ -20,6 +20,7 @@ OPTIONS = {
     "intake": {"--assignment", "--from", "--roster"},
     "grade": {"--only", "--workers", "--force"},
     "bundle": {"--only", "--dist"},
+    "similarity": {"--only"},
     "serve": {"--no-web"},
     "schedule": {"--check"},
     "roster": {"--from", "--lms", "--id-column"},
@@ -43,7 +44,7 @@ def test_every_verb_is_listed_and_has_its_own_options():
         assert _options(parser.format_help()) == OPTIONS[verb], verb
 
 
-@pytest.mark.parametrize("verb", ["grade", "hub"])
+@pytest.mark.parametrize("verb", ["grade", "hub", "similarity"])
 def test_help_of_a_verb_from_the_shell(verb):
     done = subprocess.run([sys.executable, "-m", "grader", verb, "--help"], cwd=REPO, capture_output=True, text=True,
                           timeout=60)

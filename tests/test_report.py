@@ -78,17 +78,22 @@ def test_quiz_questions_are_read_from_the_instructors_markdown():
 
 def test_a_quiz_questions_answers_are_counted_option_by_option():
     questions = quiz_questions(QUIZ_CELLS)
-    single = [[{"name": "answer to question 1", "passed": letter == "b", "answer": letter}]
-              for letter in "bbbaac"] + [[{"name": "answer to question 1", "passed": False, "answer": None}]]
+    single = [{"checks": [{"name": "answer to question 1", "passed": letter == "b", "answer": letter}]}
+              for letter in "bbbaac"] + [{"checks": [{"name": "answer to question 1", "passed": False, "answer": None}]}]
     summary = _quiz_summary(questions["q1_x_test"], single, 2, [2, 2, 2, 0, 0, 0, 0])
     assert [(o.letter, o.chosen, o.judged_right) for o in summary.options] == [("a", 2, 0), ("b", 3, 3), ("c", 1, 0)]
     assert (summary.answered, summary.unreadable, summary.right) == (6, 1, 3)
-    multi = [[{"name": "whether option a is selected", "passed": True, "answer": True},
-              {"name": "whether option b is selected", "passed": passed, "answer": not passed}]
+    multi = [{"checks": [{"name": "whether option a is selected", "passed": True, "answer": True},
+                         {"name": "whether option b is selected", "passed": passed, "answer": not passed}]}
              for passed in (True, True, False)]
     summary = _quiz_summary(questions["q2_y_test"], multi, 2, [2, 2, 1])
     assert [(o.letter, o.chosen, o.judged_right) for o in summary.options] == [("a", 3, 3), ("b", 1, 2)]
     assert summary.answers == {"a": 2, "a, b": 1}
+    # a student's letters are counted per original option: in the version "bca", their a) is option b
+    swapped = {"letters": "abc", "order": "bca", "shown": "own"}
+    theirs = [{"version": swapped, "checks": [{"name": "answer to question 1", "passed": True, "answer": "a"}]}]
+    summary = _quiz_summary(questions["q1_x_test"], single[:1] + theirs, 2, [2, 2])
+    assert [(o.letter, o.chosen, o.judged_right) for o in summary.options] == [("a", 0, 0), ("b", 2, 2), ("c", 0, 0)]
 
 
 def test_discuss_in_class_holds_one_item_per_exercise_most_failed_first():

@@ -62,3 +62,67 @@ def write_synthetic_class(course: Course, students: int, seed: int = 0,
                 submission = Submission("synthetic", answers=answers, extra_cells=cheat)
                 nbformat.write(fill_in(release, submission, solutions), str(folder / notebook.name))
     return ids
+
+
+# ---------------------------------------------------------------- a class for the similarity report
+#: How each planted copy is disguised (grader.example_class.rewrite).
+PLANTED_KINDS = ("renamed variables", "reordered statements", "one function changed")
+P_UNTOUCHED = 0.08   # an exercise an honest student leaves as released
+
+
+def marked_solutions(notebook) -> dict[str, str]:
+    """grade_id -> solution cell source of a source notebook, solution markers kept."""
+    cells = nbformat.read(str(notebook), as_version=4).cells
+    return {c.metadata.nbgrader["grade_id"]: c.source for c in cells if c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def _copy_of(original: dict[str, str], kind: str, marked: dict[str, str], template: dict[str, str],
+             rng: random.Random) -> dict[str, str]:
+    """A copy of ``original`` ({grade_id: cell source}) disguised as ``kind`` says."""
+    from .rewrite import honest, renamed, reordered
+
+    if kind == "renamed variables":
+        return {g: renamed(s, template[g], rng) for g, s in original.items()}
+    if kind == "reordered statements":
+        return {g: reordered(s, template[g]) for g, s in original.items()}
+    copy = dict(original)
+    changed = rng.choice(sorted(g for g in original if original[g] != template[g]))
+    copy[changed] = honest(marked[changed], rng)
+    return copy
+
+
+def write_similarity_class(course: Course, assignment: str, students: int = 300, seed: int = 0,
+                           copies_per_kind: int = 2) -> list[tuple[str, str, str]]:
+    """Write a class of ``students`` into submitted/ for ``assignment``: honest students who each write their
+    own version of every exercise (:func:`grader.example_class.rewrite.honest`), some exercises left as
+    released, and ``copies_per_kind`` planted copies of each kind in :data:`PLANTED_KINDS` (the copier's id
+    is an ordinary student id, drawn at random). Returns the planted pairs as (original, copier, kind)."""
+    from .rewrite import honest
+
+    rng = random.Random(seed)
+    ids = ["student%03d" % (i + 1) for i in range(students)]
+    copiers = rng.sample(ids, len(PLANTED_KINDS) * copies_per_kind)
+    planted = []
+    for notebook in course.source_notebooks(assignment):
+        release = nbformat.read(str(course.folder("release") / assignment / notebook.name), as_version=4)
+        marked = marked_solutions(notebook)
+        template = {c.metadata.nbgrader["grade_id"]: c.source for c in release.cells
+                    if c.metadata.get("nbgrader", {}).get("solution")}
+        answers: dict[str, dict[str, str]] = {}
+        for student in ids:
+            if student not in copiers:
+                answers[student] = {g: template[g] if rng.random() < P_UNTOUCHED else honest(s, rng)
+                                    for g, s in marked.items()}
+        honest_ids = sorted(answers)
+        for index, copier in enumerate(copiers):
+            kind = PLANTED_KINDS[index // copies_per_kind]
+            original = rng.choice(honest_ids)
+            answers[copier] = _copy_of(answers[original], kind, marked, template, rng)
+            planted.append((original, copier, kind))
+        for student, cells in answers.items():
+            folder = course.folder("submitted") / student / assignment
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            nbformat.write(fill_in(release, Submission("similarity", answers=cells), {}),
+                           str(folder / notebook.name))
+    return planted

@@ -33,6 +33,7 @@ from ..timing import phase
 from .keys import StaleKeyError, fingerprint, is_graded_test, load_key
 from .metadata import META, is_restored
 from .verdict import CellVerdict, judge, records_in
+from .versions import shown_kind, student_key, student_order, version_record
 
 RESTORED = "the cell was missing from the submission (it was put back, and scores 0 here)"
 
@@ -94,6 +95,9 @@ class CompareWithKey(NbGraderPreprocessor):
         ids = resources["nbgrader"]
         key = load_key(self.key_directory, ids["assignment"], ids["notebook"])
         graded = 0
+        # quiz versions: the course's own id of the student (the submission's folder), never one the notebook names
+        course = str(self.config.CourseDirectory.get("course_id", ""))
+        kind = shown_kind(nb.metadata, course, ids["student"])
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -111,6 +115,9 @@ class CompareWithKey(NbGraderPreprocessor):
                     "the answer key for %s/%s does not match test cell %r: rebuild the keys "
                     "(python -m grader keys) after changing source/ and regenerating release/"
                     % (ids["assignment"], ids["notebook"], grade_id))
+            version = student_order(cell.source, grade_id, course, ids["student"], kind)
+            if version is not None:
+                key_cell = student_key(key_cell, *version)
             if is_restored(cell):
                 verdict = CellVerdict(grade_id=grade_id, points=float(key_cell["points"]), fatal=RESTORED)
             else:
@@ -118,7 +125,10 @@ class CompareWithKey(NbGraderPreprocessor):
                 verdict = judge(grade_id, key_cell, payloads, error)
             verdict.note = resources.get("nncourse_unsandboxed", "")
             cell.outputs = verdict_outputs(verdict, cell.get("execution_count"))
-            cell.metadata.setdefault(META, {})["verdict"] = verdict_record(verdict, key_cell)
+            record = verdict_record(verdict, key_cell)
+            if version is not None:
+                record["version"] = version_record(*version, kind)
+            cell.metadata.setdefault(META, {})["verdict"] = record
             graded += 1
             self.log.info("%s: %s scored %g / %g", ids["student"], grade_id, verdict.score,
                           verdict.points)

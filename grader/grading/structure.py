@@ -40,6 +40,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .metadata import META
+from .versions import SHOWN, claimed_version
 
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 _FLAGS = ("grade", "solution", "locked", "task", "points")
@@ -88,6 +89,7 @@ def reconcile(nb, instructor_cells: list) -> Reconciled:
             instructor[info["grade_id"]] = cell
             order.append(info["grade_id"])
 
+    shown = claimed_version(nb.metadata)   # the quiz version the student's session showed (a claim, kept apart)
     nb.metadata.pop(META, None)
     seen: set[str] = set()
     for cell in nb.cells:
@@ -119,6 +121,8 @@ def reconcile(nb, instructor_cells: list) -> Reconciled:
     _put_back_missing(nb, instructor, order, seen, out)
     if out.notes:
         nb.metadata[META] = {"structure_notes": out.notes}
+    if shown is not None:
+        nb.metadata.setdefault(META, {})[SHOWN] = shown
     return out
 
 

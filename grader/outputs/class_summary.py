@@ -8,7 +8,8 @@ verdicts the grader kept in each autograded notebook (:mod:`grader.outputs.repor
   (:mod:`grader.outputs.quiz_view`);
 * the submissions to look at first: not graded (with the reason), recorded nothing at all (every check of
   every cell got no result: a notebook whose checks never ran), or changed the notebook's structure;
-* a short list of what to discuss in class: the checks and quiz options most students get wrong.
+* a short list of what to discuss in class: the checks and quiz options most students get wrong;
+* the pairs of submissions too alike to be written apart (:mod:`grader.integrity.similarity`), most alike first.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from ..course import Course
 from ..grading.keys import is_graded_test
 from ..grading.metadata import submission_notes, verdict_of
 from ..grading.verdict import NO_RESULT
+from ..grading.versions import VERSION_NOTES
+from ..integrity.similarity import Similarity, compare_class
 from ..run.jobs import GradeResult
-from .quiz_view import Question, chosen_letters, option_views, quiz_questions
+from .quiz_view import Question, chosen_letters, in_version, option_views, original_option, quiz_questions, version_of
 from .results import exercise_name, exercise_scores, submission_lateness
 
 #: How many items the "discuss in class" list holds at most, and the share of students that must fail one.
@@ -101,7 +104,7 @@ class Flag:
     """A submission to look at first."""
 
     student: str
-    kind: str       # "not graded", "recorded nothing", "structure changed"
+    kind: str       # "not graded", "recorded nothing", "structure changed", "quiz version"
     detail: str
 
 
@@ -128,6 +131,7 @@ class AssignmentSummary:
     notes: dict[str, list[str]]        # student -> changes to the notebook's structure
     failed: list[GradeResult]
     late: dict[str, str] = field(default_factory=dict)   # student -> '190 min late: -8' (grader.schedule)
+    similarity: Similarity | None = None                  # None: no release/ to tell given code from own
 
 
 def _verdicts(course: Course, assignment: str, student: str) -> dict[str, dict]:
@@ -145,6 +149,12 @@ def _verdicts(course: Course, assignment: str, student: str) -> dict[str, dict]:
     return verdicts
 
 
+def _version_shown(verdicts: dict[str, dict]) -> str:
+    """Which quiz version a student's notebook was answered in ("own", "common", "other"; "" for no quiz)."""
+    kinds = {str((version_of(v) or {}).get("shown")) for v in verdicts.values() if version_of(v)}
+    return "other" if "other" in kinds else ("common" if "common" in kinds else ("own" if kinds else ""))
+
+
 def recorded_nothing(verdicts: dict[str, dict]) -> bool:
     """Whether not one check of any cell got a result (the hidden checks never ran)."""
     checks = [c for v in verdicts.values() for c in v.get("checks") or [] if isinstance(c, dict)]
@@ -159,22 +169,30 @@ def _questions(course: Course, assignment: str) -> dict[str, Question]:
     return questions
 
 
-def _quiz_summary(question: Question, checks_by_student: list[list[dict]], points: float,
+def _quiz_summary(question: Question, verdicts_by_student: list[dict], points: float,
                   scores: list[float]) -> QuizSummary:
+    """How the class answered ``question``, counted per original option: each student's letters are read in
+    their own version (``verdicts_by_student``: each student's verdict of the question's cell, {} without)."""
     chosen, judged, answers = Counter(), Counter(), Counter()
     unreadable = 0
-    for checks in checks_by_student:
-        answer = chosen_letters(question, checks)
+    for verdict in verdicts_by_student:
+        checks = [c for c in verdict.get("checks") or [] if isinstance(c, dict)]
+        version = version_of(verdict)
+        theirs = in_version(question, version)
+        answer = chosen_letters(theirs, checks)
         if answer is None:
             unreadable += 1
             continue
+        if answer != "none":
+            answer = ", ".join(sorted(original_option(version, a) for a in answer.split(", ")))
         answers[answer] += 1
-        views, _ = option_views(question, checks)
+        views, _ = option_views(theirs, checks)
         for view in views:
-            chosen[view.letter] += bool(view.chosen)
-            judged[view.letter] += bool(view.right)
+            original = original_option(version, view.letter)
+            chosen[original] += bool(view.chosen)
+            judged[original] += bool(view.right)
     options = [OptionCount(letter, text, chosen[letter], judged[letter]) for letter, text in question.options.items()]
-    return QuizSummary(question, len(checks_by_student) - unreadable, unreadable,
+    return QuizSummary(question, len(verdicts_by_student) - unreadable, unreadable,
                        sum(1 for s in scores if s >= points > 0), options, answers)
 
 
@@ -221,8 +239,7 @@ def summarise(course: Course, assignment: str, results: list[GradeResult]) -> As
         cell_scores = [(scores.get(s, {}).get(grade_id) or 0) for s in graded]
         quiz = None
         if grade_id in questions:
-            quiz = _quiz_summary(questions[grade_id], [[c for c in (verdicts[s].get(grade_id) or {}).get("checks") or []
-                                                        if isinstance(c, dict)] for s in graded],
+            quiz = _quiz_summary(questions[grade_id], [verdicts[s].get(grade_id) or {} for s in graded],
                                  maxima[grade_id], cell_scores)
         exercises.append(ExerciseSummary(grade_id, exercise_name(grade_id), maxima[grade_id],
                                          sum(1 for x in cell_scores if x >= maxima[grade_id]),
@@ -235,9 +252,19 @@ def summarise(course: Course, assignment: str, results: list[GradeResult]) -> As
                                           "that fails, blanked test cells, or a notebook that stops early)")
               for s in graded if recorded_nothing(verdicts[s])]
     flags += [Flag(s, "structure changed", "; ".join(n)) for s, n in notes.items() if n]
+    flags += [Flag(s, "quiz version", VERSION_NOTES[kind]) for s in graded for kind in [_version_shown(verdicts[s])]
+              if kind in ("common", "other")]
     return AssignmentSummary(assignment, len(results), graded, totals, sum(maxima.values()), exercises, failures,
                              flags, _discuss(exercises, len(graded)) if graded else [],
-                             {s: n for s, n in notes.items() if n}, failed, _late(course, assignment, graded))
+                             {s: n for s, n in notes.items() if n}, failed, _late(course, assignment, graded),
+                             _similarity(course, assignment))
+
+
+def _similarity(course: Course, assignment: str) -> Similarity | None:
+    """The assignment's similar pairs, or None when release/ does not hold its notebooks."""
+    if not all((course.folder("release") / assignment / nb.name).is_file() for nb in course.source_notebooks(assignment)):
+        return None
+    return compare_class(course, assignment)
 
 
 def _late(course: Course, assignment: str, graded: list[str]) -> dict[str, str]:

@@ -26,7 +26,7 @@ from ..grading.structure import reconcile
 from ..grading.verdict import FAIL, FORM_SHARE, NOT_COUNTED_CASES, NOT_COUNTED_GUARDS, PASS, percent, shown_points
 from . import pages
 from .images import cell_images
-from .quiz_view import Question, option_views, quiz_questions
+from .quiz_view import Question, in_version, markdown_in_version, option_views, quiz_questions, version_of
 from .results import exercise_name
 from .safe_html import MATH_FONTS, markdown_html
 from .saved_outputs import shown_outputs
@@ -93,7 +93,17 @@ def _reasons_not_counted(verdict: dict) -> tuple[list[str], list[str]]:
     return [n for n in notes if n in NOT_COUNTED_REASONS], [n for n in notes if n not in NOT_COUNTED_REASONS]
 
 
-def _quiz_view(question: Question, checks: list[dict]) -> dict:
+#: What the feedback says of a quiz answered in a version other than the student's own (grader.grading.versions).
+VERSION_SAID = {
+    "common": "Your notebook ran without your student id, so it showed the options in the quiz's common order; "
+              "it was graded in that order.",
+    "other": "Your notebook was answered in another student's version of the quiz (another order of the "
+             "options). It was graded in your own version, the one shown here.",
+}
+
+
+def _quiz_view(question: Question, checks: list[dict], version: dict | None) -> dict:
+    question = in_version(question, version)     # the options in the student's own order and letters
     options, explain = option_views(question, checks)
     shown = [dict(vars(option), html=Markup(markdown_html(option.text))) for option in options]
     chosen = next((o for o in options if o.chosen), None)
@@ -101,6 +111,7 @@ def _quiz_view(question: Question, checks: list[dict]) -> dict:
             "right": sum(1 for o in options if o.right), "rule": MULTIPLE_CHOICE_RULE,
             "answered": ("%s) %s" % (chosen.letter, _plain(chosen.text))) if chosen and not question.multiple else "",
             "correct": bool(chosen and chosen.right),
+            "version": VERSION_SAID.get(str((version or {}).get("shown")), ""),
             "format": "one letter in quotes, for example \"a\"" if not question.multiple else
                       "a set of letters in quotes, for example {\"a\", \"c\"}"}
 
@@ -126,7 +137,7 @@ def _verdict_view(verdict: dict | None, score: float, maximum: float, details: b
                 grader_score=shown_points(grader_score) if abs(score - grader_score) > 1e-9 else "",
                 note=str(verdict.get("note") or ""), notes=notes, share=percent(FORM_SHARE),
                 passed=sum(1 for c in checks if c.get("passed")), total=len(checks),
-                quiz=_quiz_view(question, checks) if question and not verdict.get("fatal") else None,
+                quiz=_quiz_view(question, checks, version_of(verdict)) if question and not verdict.get("fatal") else None,
                 checks=[{"passed": bool(c.get("passed")), "mark": PASS if c.get("passed") else FAIL,
                          "name": str(c.get("name")), "problem": str(c.get("problem")), "hint": hint,
                          "counted": c.get("counted", True) is not False, "form": str(c.get("form") or ""),
@@ -167,7 +178,9 @@ def render_feedback(submitted, autograded, instructor, grades: Grades, *, studen
     total = sum(grades.scores.get(g, 0.0) for g in graded_ids) - grades.penalty
     maximum = sum(grades.maxima.get(g, 0.0) for g in graded_ids)
     not_counted: list[str] = []
-    cells = [_cell_view(cell, found, grades, images, details, questions, not_counted) for cell in shown.cells]
+    versions = _versions_by_cell(shown.cells, found)
+    cells = [_cell_view(cell, found, grades, images, details, questions, not_counted, version)
+             for cell, version in zip(shown.cells, versions)]
     exercises = [{"id": g, "name": exercise_name(g), "score": shown_points(grades.scores.get(g, 0.0)),
                   "maximum": shown_points(grades.maxima.get(g, 0.0)),
                   "status": _status(grades.scores.get(g, 0.0), grades.maxima.get(g, 0.0))} for g in graded_ids]
@@ -181,8 +194,20 @@ def render_feedback(submitted, autograded, instructor, grades: Grades, *, studen
                         code_css=_code_css())
 
 
+def _versions_by_cell(cells, verdicts: dict) -> list[dict | None]:
+    """For each cell, the quiz version of the question it belongs to (a question's Markdown comes after the
+    previous graded cell and before its own test cell), or None."""
+    versions, current = [], None
+    for cell in reversed(cells):
+        info = cell.metadata.get("nbgrader") or {}
+        if info.get("grade") and not info.get("solution"):
+            current = version_of(verdicts.get(info.get("grade_id")))
+        versions.append(current)
+    return versions[::-1]
+
+
 def _cell_view(cell, verdicts: dict, grades: Grades, images, details: bool, questions: dict,
-               not_counted: list[str]) -> dict:
+               not_counted: list[str], version: dict | None = None) -> dict:
     info = cell.metadata.get("nbgrader") or {}
     grade_id = info.get("grade_id") if isinstance(info.get("grade_id"), str) else None
     restored = is_restored(cell)
@@ -197,7 +222,8 @@ def _cell_view(cell, verdicts: dict, grades: Grades, images, details: bool, ques
     if restored:
         return {"kind": "restored", "id": grade_id or "?"}
     if cell.cell_type == "markdown":
-        return {"kind": "markdown", "html": Markup(markdown_html(cell.source, cell_images(cell, images)))}
+        source = markdown_in_version(cell.source, version)   # a quiz's options in the student's own letters
+        return {"kind": "markdown", "html": Markup(markdown_html(source, cell_images(cell, images)))}
     if cell.cell_type == "raw":
         return {"kind": "raw", "text": cell.source}
     if grade_id and info.get("solution"):

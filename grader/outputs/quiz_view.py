@@ -122,3 +122,60 @@ def chosen_letters(question: Question, checks: list[dict]) -> str | None:
         return ", ".join(picked) if picked else "none"
     picked = [v.letter for v in views if v.chosen]
     return picked[0] if picked else None
+
+
+def version_of(verdict: dict | None) -> dict | None:
+    """The quiz version a verdict was judged in (:func:`grader.grading.versions.version_record`), or None when
+    it holds none that is usable (an older verdict, or not a quiz)."""
+    version = (verdict or {}).get("version")
+    if not isinstance(version, dict):
+        return None
+    letters, order = version.get("letters"), version.get("order")
+    if not (isinstance(letters, str) and isinstance(order, str) and sorted(letters) == sorted(order)):
+        return None
+    return version
+
+
+def in_version(question: Question, version: dict | None) -> Question:
+    """``question`` with its options as one student saw them: ``{their letter: text}``, in their order."""
+    if version is None or set(version["order"]) != set(question.options):
+        return question
+    letters, order = version["letters"], version["order"]
+    return Question(question.grade_id, question.number,
+                    {letters[i]: question.options[order[i]] for i in range(len(letters))}, question.multiple)
+
+
+def original_option(version: dict | None, letter: str) -> str:
+    """The original option a student's ``letter`` stands for in ``version`` (the letter itself without one)."""
+    if version is None or letter not in version["letters"]:
+        return letter
+    return version["order"][version["letters"].index(letter)]
+
+
+def markdown_in_version(markdown: str, version: dict | None) -> str:
+    """A question's Markdown with its option list (``* **a)** text`` and its continued lines) in one student's
+    order and letters; every other line as it was."""
+    if version is None:
+        return markdown
+    letters, order = version["letters"], version["order"]
+    lines, blocks, start = markdown.splitlines(), {}, None
+    last = None
+    for i, line in enumerate(lines):
+        found = _OPTION.match(line)
+        if found:
+            last = found.group(1)
+            blocks[last] = [line[found.end(1) + 3:]]
+            start = i if start is None else start
+            end = i
+        elif last and _CONTINUED.match(line):
+            blocks[last].append(line)
+            end = i
+        else:
+            last = None
+    if set(blocks) != set(order):
+        return markdown
+    listed = []
+    for shown, original in zip(letters, order):
+        first, *more = blocks[original]
+        listed += ["* **%s)** %s" % (shown, first.lstrip())] + more
+    return "\n".join(lines[:start] + listed + lines[end + 1:])

@@ -8,7 +8,9 @@ Per assignment (the data: :mod:`grader.outputs.class_summary`), in the order a t
 * one row per exercise: the share of students with full points (a bar coloured by that share, red to green)
   and the mean score, with its most failed hidden checks right under it (all of them one click away); per quiz
   question, how the class answered, option by option, with the options' texts;
-* every student with their total, a link to each of their feedback pages, and the changes they made.
+* every student with their total, a link to each of their feedback pages, and the changes they made;
+* the pairs of submissions too alike (:mod:`grader.integrity.similarity`), ranked, each linking to its
+  side-by-side page (:mod:`grader.outputs.similarity_page`, ``reports/similarity/<assignment>/``).
 
 ``class_report.html`` is made from ``templates/class_report.html.j2`` through the environment of
 :mod:`grader.outputs.pages` (every value escaped), is self-contained (plots embedded as PNG data, links to the
@@ -30,6 +32,7 @@ from ..run.jobs import GradeResult
 from . import pages
 from .class_summary import AssignmentSummary, CheckFailures, feedback_pages, grouped, summarise  # noqa: F401
 from .safe_html import markdown_html
+from .similarity_page import pairs_view, write_pair_pages
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'"
 #: Steps of the colour scale of rates (0 %: red, 100 %: green).
@@ -151,6 +154,13 @@ def _exercise_view(exercise, graded: int) -> dict:
     return view
 
 
+def _similar(summary: AssignmentSummary, folder: Path) -> dict | None:
+    """The similar pairs' section (their side-by-side pages written below ``folder``), or None."""
+    if summary.similarity is None:
+        return None
+    return pairs_view(summary.similarity, write_pair_pages(summary.similarity, folder), folder)
+
+
 def _assignment_view(course: Course, summary: AssignmentSummary, plots: dict[str, Path], folder: Path) -> dict:
     graded = len(summary.graded)
     totals = sorted(summary.totals.values())
@@ -164,6 +174,7 @@ def _assignment_view(course: Course, summary: AssignmentSummary, plots: dict[str
                 for kind, detail, students in grouped(summary.flags)], "flagged": len(summary.flags),
             "discuss": [{"what": what, "share": "%.0f %%" % (100 * share)} for what, share in summary.discuss],
             "exercises": [_exercise_view(e, graded) for e in summary.exercises],
+            "similar": _similar(summary, folder),
             "students": [{"name": s, "total": shown_points(summary.totals[s]), "late": summary.late.get(s, ""),
                           "links": _links(course, s, summary.assignment, folder),
                           "notes": summary.notes.get(s, [])} for s in summary.graded]}
@@ -216,6 +227,7 @@ def _markdown(course: Course, summaries: list[AssignmentSummary], plots: dict, u
                     option.chosen, ", judged right for %d" % option.judged_right if quiz.question.multiple else
                     (" (right)" if option.judged_right else "")))
             lines.append("")
+        lines += _similar_markdown(summary, folder)
         lines += ["| student | total | feedback |", "|---|---|---|"]
         for student in summary.graded:
             links = ", ".join("[%s](%s)" % (link["name"], link["href"])
@@ -225,6 +237,23 @@ def _markdown(course: Course, summaries: list[AssignmentSummary], plots: dict, u
                                                       shown_points(summary.maximum), late, links or "-"))
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _similar_markdown(summary: AssignmentSummary, folder: Path) -> list[str]:
+    similarity = summary.similarity
+    if similarity is None:
+        return []
+    if not similarity.pairs:
+        return ["Similar submissions: no pair of the %d students scores %.2f or more." % (
+            similarity.students, similarity.threshold), ""]
+    from .similarity_page import FOLDER, page_name
+
+    lines = ["Similar submissions (score at least %.2f; read both before concluding anything):" % similarity.threshold,
+             "", "| rank | students | score | shared | side by side |", "|---|---|---|---|---|"]
+    for rank, pair in enumerate(similarity.pairs, start=1):
+        lines.append("| %d | %s, %s | %.2f | %d | [view](%s/%s/%s) |" % (
+            rank, pair.first, pair.second, pair.score, pair.shared, FOLDER, similarity.assignment, page_name(pair)))
+    return lines + [""]
 
 
 def write_class_report(course: Course, results: list[GradeResult], folder: Path) -> Path:

@@ -9,8 +9,9 @@ signed-in instructor, at::
 
     <server>/nncourse/course/reports/class_report.html
     <server>/nncourse/course/feedback/<student>/<assignment>/<notebook>.html
+    <server>/nncourse/course/reports/similarity/<assignment>/<first>--<second>.html   (a similar pair)
 
-(on a hub, <server> is ``/user/<instructor>``), the same relative links working between them. Only those two
+(on a hub, <server> is ``/user/<instructor>``), the same relative links working between them. Only those
 kinds of file of the course folder are served, regular files only (links never followed, :mod:`grader.safefiles`),
 each with a Content-Security-Policy that runs no script (the pages hold none) and gives them no origin.
 """
@@ -22,7 +23,8 @@ from pathlib import Path
 
 from ..safefiles import Refused, read_bytes
 
-ROUTE = r"/nncourse/course/(reports/class_report\.html|feedback/[^/]+/[^/]+/[^/]+\.html)"
+ROUTE = (r"/nncourse/course/(reports/class_report\.html|reports/similarity/[^/]+/[^/]+\.html"
+         r"|feedback/[^/]+/[^/]+/[^/]+\.html)")
 #: Where a report or feedback page is served from, below the server's base URL.
 PREFIX = "nncourse/course/"
 PAGE_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
@@ -32,7 +34,7 @@ _NAME = re.compile(r"^[^/\\\x00]+$")
 
 
 def page_path(course_root: Path, relative: str) -> Path | None:
-    """The file a request for ``relative`` names (one of the two kinds of page), or None."""
+    """The file a request for ``relative`` names (one of the kinds of page served), or None."""
     if not re.fullmatch(ROUTE[len("/nncourse/course/"):], relative):
         return None
     parts = relative.split("/")

@@ -15,6 +15,14 @@
  * the answer cell and its check cell (the setup cell first when it has not run), so the format check answers
  * right away. Typing the answer works as before: the buttons show whatever the cell assigns. Nothing here
  * knows an answer; whether a choice is right is decided when the notebook is graded.
+ *
+ * Quiz versions: every student sees the options in an order of their own. The order is computed by the
+ * student runtime only (nncourse.quiz_versions, which the grader shares): once the notebook's kernel is ready,
+ * the plugin asks it, in a silent request, for the order of every question (by its test cell's grade_id), then
+ * lists the options of each question's Markdown in that order with the student's letters (a) first, ...), and
+ * records in the notebook's metadata (nncourse.quiz_version) whose version was shown. The buttons appear once
+ * the version is known. Without a student id the kernel answers with the notebook's own order, and the
+ * buttons say so.
  */
 (function () {
   "use strict";
@@ -34,6 +42,8 @@
     "color:#fff}",
     ".nncourse-quiz-how{color:var(--jp-ui-font-color2)}"
   ].join("");
+  var OPTION_LINE = /^\* \*\*[a-z]\)\*\* /m;
+  var VERSION_KEY = "quiz_version";
 
   var scope = null;
 
@@ -108,13 +118,16 @@
     var INotebookTracker = notebookModule.INotebookTracker;
     var NotebookActions = notebookModule.NotebookActions;
     var controls = new WeakMap();   // answer cell -> its buttons
+    var versions = new WeakMap();   // notebook panel -> {course, student, orders: {grade_id: order}}
 
     function question(panel, checkIndex, kind, variable, letters) {
       var cells = panel.content.widgets;
       for (var i = checkIndex - 1; i >= 0; i--) {
         if (cells[i].model.type === "code") {
+          var markdown = [];
+          for (var j = i - 1; j >= 0 && cells[j].model.type === "markdown"; j--) { markdown.push(cells[j]); }
           return {answer: cells[i], check: cells[checkIndex], multiple: kind === "s", variable: variable,
-                  letters: letters.split("")};
+                  letters: letters.split(""), id: gradeId(cells[checkIndex]), markdown: markdown};
         }
       }
       return null;
@@ -179,8 +192,10 @@
       });
       var how = document.createElement("span");
       how.className = "nncourse-quiz-how";
-      how.textContent = q.multiple ? "click every option that fits (click again to leave one out)"
-                                   : "click one option";
+      how.textContent = (q.multiple ? "click every option that fits (click again to leave one out)"
+                                    : "click one option") +
+        (q.own ? "; the options are in your own order, so your letters are not your neighbour's"
+               : "; the options are in the notebook's order (no student id here: the course grades this notebook in that order)");
       node.appendChild(how);
       var widget = new Widget({node: node});
       widget.addClass("nncourse-quiz-widget");
@@ -191,17 +206,113 @@
       show(control);
     }
 
-    function refresh(panel) {
-      if (!panel.content || !panel.content.model) { return; }
-      var cells = panel.content.widgets;
+    /* The rendered option list of a Markdown cell in the student's order: the item of original option
+       order[i] goes to place i, labelled letters[i]. Marked, so that it is done once per rendering. */
+    function relabel(cell, letters, order) {
+      var node = cell.node.querySelector(".jp-RenderedMarkdown");
+      if (!node) { return; }
+      var items = Array.prototype.filter.call(node.querySelectorAll("li"), function (li) {
+        var first = li.firstElementChild && li.firstElementChild.tagName === "P" ? li.firstElementChild : li;
+        var strong = first.firstElementChild;
+        return strong && strong.tagName === "STRONG" && /^[a-z]\)$/.test(strong.textContent) &&
+               first.textContent.trim().indexOf(strong.textContent) === 0;
+      });
+      if (!items.length || items[0].parentNode.dataset.nncourseOrder === order) { return; }
+      var list = items[0].parentNode, byLetter = {};
+      items.forEach(function (li) {
+        var strong = (li.firstElementChild.tagName === "P" ? li.firstElementChild : li).firstElementChild;
+        var original = li.dataset.nncourseOption || strong.textContent.charAt(0);
+        li.dataset.nncourseOption = original;
+        byLetter[original] = {li: li, strong: strong};
+      });
+      if (Object.keys(byLetter).sort().join("") !== order.split("").sort().join("")) { return; }
+      list.dataset.nncourseOrder = order;
+      letters.forEach(function (letter, i) {
+        var item = byLetter[order.charAt(i)];
+        item.strong.textContent = letter + ")";
+        list.appendChild(item.li);
+      });
+    }
+
+    function showVersion(q, version) {
+      var order = version.orders[q.id];
+      if (typeof order !== "string") { return; }
+      q.own = Boolean(version.student);
+      q.markdown.forEach(function (cell) {
+        if (!OPTION_LINE.test(cell.model.sharedModel.getSource())) { return; }
+        relabel(cell, q.letters, order);
+        if (!cell.nncourseObserved) {   // re-rendered (edited, or scrolled back into view): list it again
+          cell.nncourseObserved = true;
+          new MutationObserver(function () { relabel(cell, q.letters, order); })
+            .observe(cell.node, {childList: true, subtree: true});
+        }
+      });
+    }
+
+    function questions(panel) {
+      var cells = panel.content.widgets, found = [];
       for (var i = 0; i < cells.length; i++) {
         if (cells[i].model.type !== "code") { continue; }
-        var found = CHECK.exec(cells[i].model.sharedModel.getSource());
-        if (!found) { continue; }
-        var q = question(panel, i, found[1], found[2], found[3]);
+        var check = CHECK.exec(cells[i].model.sharedModel.getSource());
+        if (!check) { continue; }
+        var q = question(panel, i, check[1], check[2], check[3]);
         // the instructor's copy holds the solution in that cell: no buttons that would rewrite it
-        if (q && q.answer.model.sharedModel.getSource().indexOf("### BEGIN SOLUTION") < 0) { attach(panel, q); }
+        if (q && q.id && q.answer.model.sharedModel.getSource().indexOf("### BEGIN SOLUTION") < 0) { found.push(q); }
       }
+      return found;
+    }
+
+    /* Record in the notebook's metadata whose version was shown (only when it changes). */
+    function record(panel, version) {
+      var model = panel.content.model;
+      var meta = model.getMetadata ? (model.getMetadata("nncourse") || {}) : {};
+      var shown = meta[VERSION_KEY] || {};
+      if (shown.student === version.student && shown.course === version.course && VERSION_KEY in meta) { return; }
+      var updated = JSON.parse(JSON.stringify(meta));
+      updated[VERSION_KEY] = {course: version.course, student: version.student};
+      model.setMetadata("nncourse", updated);
+    }
+
+    /* Ask the kernel (nncourse.quiz_versions.versions) for this session's version of every question. */
+    function askVersion(panel, found) {
+      var kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+      if (!kernel) { return Promise.resolve(null); }
+      var asked = {};
+      found.forEach(function (q) { asked[q.id] = q.letters.join(""); });
+      var expression = "__import__('nncourse.quiz_versions', fromlist=['versions']).versions(" +
+                       JSON.stringify(JSON.stringify(asked)) + ")";
+      var future = kernel.requestExecute({code: "", silent: true, store_history: false,
+                                          user_expressions: {version: expression}});
+      return future.done.then(function (reply) {
+        var value = reply.content.user_expressions && reply.content.user_expressions.version;
+        if (!value || value.status !== "ok") { return null; }
+        return JSON.parse(value.data["text/plain"]);
+      });
+    }
+
+    function refresh(panel) {
+      if (!panel.content || !panel.content.model) { return; }
+      var found = questions(panel);
+      var version = versions.get(panel);
+      if (!found.length) { return; }
+      if (!version) {
+        if (!panel.nncourseAsking) {
+          panel.nncourseAsking = true;
+          panel.sessionContext.ready.then(function () { return askVersion(panel, found); }).then(function (got) {
+            panel.nncourseAsking = false;
+            if (got && got.orders) {
+              versions.set(panel, got);
+              record(panel, got);
+              refresh(panel);
+            }
+          }, function () { panel.nncourseAsking = false; });
+        }
+        return;
+      }
+      found.forEach(function (q) {
+        showVersion(q, version);
+        attach(panel, q);
+      });
     }
 
     function watch(panel) {
