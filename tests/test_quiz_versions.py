@@ -9,11 +9,15 @@
   their versions differ; a student answering in their own letters gets full points; copying another student's
   notebook (metadata and all) is graded in the copier's own version and flagged; a notebook run without an id
   is graded in the notebook's order and flagged.
+* The other ways submissions arrive (slow): a copied quiz handed in through nbgrader's exchange to the on-submit
+  service (``python -m grader serve``) is graded in the copier's version and his fetched feedback says so; an LMS
+  download without a version (``python -m grader intake``) is graded in the common order and flagged.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -108,7 +112,9 @@ def _answer(quiz: Quiz, question: str, student: str | None) -> str:
     return '%s = "%s"' % (variable, letters[order.index(key)])
 
 
-def _hand_in(course: Course, student: str, answers: dict[str, str], shown_as: str | None) -> None:
+def _answered(course: Course, answers: dict[str, str], shown_as: str | None) -> nbformat.NotebookNode:
+    """The release notebook with ``answers`` typed in, recording ``shown_as``'s version as shown (None: no
+    student id; "nothing": no record at all, as a notebook run outside the quiz buttons)."""
     nb = nbformat.read(str(course.folder("release") / QUIZ / NOTEBOOK), as_version=4)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -117,9 +123,13 @@ def _hand_in(course: Course, student: str, answers: dict[str, str], shown_as: st
     if shown_as != "nothing":
         nb.metadata.setdefault("nncourse", {})[VERSION_KEY] = {"course": COURSE if shown_as else None,
                                                               "student": shown_as}
+    return nb
+
+
+def _hand_in(course: Course, student: str, answers: dict[str, str], shown_as: str | None) -> None:
     folder = course.folder("submitted") / student / QUIZ
     folder.mkdir(parents=True)
-    nbformat.write(nb, str(folder / NOTEBOOK))
+    nbformat.write(_answered(course, answers, shown_as), str(folder / NOTEBOOK))
 
 
 @pytest.mark.slow
@@ -170,3 +180,89 @@ def test_the_same_letters_score_differently_in_different_versions_through_python
     line = next(x for x in report.splitlines() if x.startswith("* d) 0 and 60: chosen by"))
     copiers = sum(_letters(quiz, "q1_relu_neuron", c)[2][letters.index(mine)] == "d" for c in ("bob", "eve"))
     assert line == "* d) 0 and 60: chosen by %d (right)" % (3 + copiers)   # ada, cyd, dan and lucky copiers
+
+
+# -- the other ways submissions arrive: the on-submit service, and an LMS download --------------------
+
+
+@pytest.fixture(scope="module")
+def quiz_course(tmp_path_factory):
+    """A course with the quiz released and its answer key built, copied by each test."""
+    from grader.authoring.release import build_keys, generate_release
+
+    course = Course(REPO).copy_to(tmp_path_factory.mktemp("versions") / "course")
+    generate_release(course, [QUIZ], log=lambda *_: None)
+    build_keys(course, [QUIZ], log=lambda *_: None)
+    return course
+
+
+@pytest.mark.slow
+def test_a_copied_quiz_handed_in_through_the_exchange_is_graded_in_the_copiers_version(quiz_course, tmp_path):
+    from grader.example_class.exchange import feedback_page, hand_in
+    from grader.example_class.model import Submission
+    from grader.outputs.pages import PROVISIONAL
+    from grader.outputs.results import exercise_scores
+    from test_onsubmit import Running, score_of
+
+    service = Running(quiz_course, tmp_path).start()
+    try:
+        quiz = Quiz(QUIZ)
+        questions = list(quiz.solutions)
+        ada = _answered(service.course, {q: _answer(quiz, q, "ada") for q in questions}, "ada")
+        handed = [hand_in(service.course, service.exchange, student, QUIZ,
+                          Submission("ada's notebook", raw_text=nbformat.writes(ada))) for student in ("ada", "bob")]
+
+        def fetched():   # what each student's Fetch Feedback gets
+            return {h.student: feedback_page(service.exchange, service.course_id, h, NOTEBOOK[:-6]) for h in handed}
+
+        service.wait(lambda: all(p and PROVISIONAL not in p for p in fetched().values()), what="the verdicts")
+        pages = fetched()
+        scores = {s: {g[:-5]: x for g, x in by_cell.items()}
+                  for s, by_cell in exercise_scores(service.course, QUIZ)[1].items()}
+    finally:
+        service.stop()
+    full = {q: quiz.points(q) for q in questions}
+    assert scores["ada"] == full and score_of(pages["ada"]) == "%g / %g" % (sum(full.values()), sum(full.values()))
+    assert sum(scores["bob"].values()) < sum(full.values()) / 2, scores["bob"]   # the same letters, his version
+    for q in questions:   # full points exactly where ada's letters name the right options in bob's order too
+        ada_order, bob_order, key = _letters(quiz, q, "ada")[2], _letters(quiz, q, "bob")[2], quiz.key_answer(q)
+        right = {bob_order[ada_order.index(x)] for x in key} == set(key)   # ada's letter for x, read as bob's
+        assert right == (scores["bob"][q] == full[q]), q
+    assert score_of(pages["bob"]) == "%g / %g" % (sum(scores["bob"].values()), sum(full.values()))
+
+    # bob's page, the one his Fetch Feedback gets: his letters, and the version he answered in named
+    _, letters, ada_order = _letters(quiz, "q1_relu_neuron", "ada")
+    bob_order = _letters(quiz, "q1_relu_neuron", "bob")[2]
+    typed, his = letters[ada_order.index("d")], letters[bob_order.index("d")]
+    assert typed != his                                             # else question 1 shows nothing
+    assert "<strong>%s)</strong> 0 and 60" % his in pages["bob"]    # the right option under his own letter
+    assert "<strong>%s)</strong> 0 and 60" % typed in pages["ada"]
+    assert "You chose %s)" % typed in pages["bob"] and "0 and 60: the right answer" not in pages["bob"]
+    assert "another student&#39;s version of the quiz" in pages["bob"]
+    assert "another student" not in pages["ada"]
+
+
+@pytest.mark.slow
+def test_an_lms_download_without_a_version_is_graded_in_the_common_order_and_flagged(quiz_course, tmp_path):
+    shutil.copytree(quiz_course.root, tmp_path / "course", symlinks=True)   # the gradebook and keys with it
+    course = Course(tmp_path / "course")
+    quiz = Quiz(QUIZ)
+    questions = list(quiz.solutions)
+    assert any(_letters(quiz, q, "dan")[2] != _letters(quiz, q, None)[2] for q in questions)  # dan's own differs
+    download = tmp_path / "download"
+    download.mkdir()
+    common = _answered(course, {q: _answer(quiz, q, None) for q in questions}, "nothing")   # run at home
+    nbformat.write(common, str(download / ("dan_20261121090000_" + NOTEBOOK)))
+    for verb, said in ((["intake", "--assignment", QUIZ, "--from", str(download)], "collected 1 files for 1 students"),
+                       (["grade", "--only", QUIZ, "--workers", "1"], "dan / %s: graded" % QUIZ)):
+        done = subprocess.run([sys.executable, "-m", "grader", *verb], cwd=course.root,
+                              capture_output=True, text=True, timeout=1800)
+        assert done.returncode == 0 and said in done.stdout, done.stdout[-3000:] + done.stderr[-3000:]
+    with course.gradebook() as gb:
+        scores = {g.name[:-5]: g.score for g in gb.find_submission_notebook(NOTEBOOK[:-6], QUIZ, "dan").grades}
+    assert scores == {q: quiz.points(q) for q in questions}
+    report = (course.root / "reports" / "class_report.md").read_text()
+    flagged = [line for line in report.splitlines() if "common order" in line]
+    assert flagged and "dan" in flagged[0], report[:3000]
+    page = (course.folder("feedback") / "dan" / QUIZ / NOTEBOOK.replace(".ipynb", ".html")).read_text()
+    assert "showed the options in the quiz&#39;s common order" in page
