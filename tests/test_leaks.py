@@ -336,8 +336,11 @@ def test_feedback_is_inert_and_names_the_exercises(graded):
     assert "The grader never shows what your code printed while it was graded." in page
     # the contents line's links reach the section anchors, which are not shown as text
     assert 'href="#nb-setup"' in page and '<a id="nb-setup"' in page and "&lt;a id=" not in page
-    # a feedback folder holds the pages and nothing else of the submission's
-    assert sorted(p.name for p in (course.folder("feedback") / "ex_history" / A1).iterdir()) == [NB + ".html"]
+    # a feedback folder holds the pages, nbgrader's bookkeeping written by the course (the time it received the
+    # submission) and nothing else of the submission's
+    folder = course.folder("feedback") / "ex_history" / A1
+    assert sorted(p.name for p in folder.iterdir()) == [NB + ".html", "timestamp.txt"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} UTC", (folder / "timestamp.txt").read_text())
 
 
 def test_the_leaking_answers_are_still_graded_on_their_values(graded):

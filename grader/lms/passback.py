@@ -53,8 +53,8 @@ class Outcome:
     no_launch: list[str]
 
     def lines(self) -> list[str]:
-        out = ["LMS passback: %d scores sent, %d already there, %d not sent" % (
-            len(self.sent), len(self.already), len(self.failed))]
+        out = ["LMS passback: %d score%s sent, %d already there, %d not sent" % (
+            len(self.sent), "" if len(self.sent) == 1 else "s", len(self.already), len(self.failed))]
         out += ["  sent: %s" % line for line in self.sent]
         out += ["  NOT SENT (kept, sent at the next passback): %s" % line for line in self.failed]
         if self.no_launch:

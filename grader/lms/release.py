@@ -18,9 +18,22 @@ from ..course import CONFIG_FILE
 
 
 class PassbackReleaseFeedback(ExchangeReleaseFeedback):
-    """nbgrader's release_feedback, then the released students' counted scores to the LMS."""
+    """nbgrader's release_feedback, then the released students' counted scores to the LMS.
+
+    A feedback folder without ``submission_secret.txt`` (its submission did not come through the exchange, e.g.
+    an LMS download or a folder put into ``submitted/`` by hand) has no place in the exchange that its student
+    could fetch from: nbgrader's own release stops at the first such folder. Here it is left out, with a
+    line naming the student, and the others are released (and their scores posted)."""
 
     def copy_files(self):
+        unreleasable = self._without_secret()
+        for student in sorted(unreleasable):
+            self.log.warning("feedback of %s on %s not released: the submission did not come through the exchange "
+                             "(no submission_secret.txt in its feedback folder), so there is nowhere to release it",
+                             student, self.coursedir.assignment_id)
+        if unreleasable:
+            excluded = set(filter(None, (self.coursedir.student_id_exclude or "").split(","))) | unreleasable
+            self.coursedir.student_id_exclude = ",".join(sorted(excluded))
         super().copy_files()
         root = Path(self.coursedir.root)
         if not (root / CONFIG_FILE).is_file():   # the grading service's store of one submission: it posts itself
@@ -33,10 +46,16 @@ class PassbackReleaseFeedback(ExchangeReleaseFeedback):
         try:
             if load_registration(registration_path(course)) is None:
                 return
-            students = {Path(path).parent.name for path in glob.glob(os.path.join(self.src_path, "*.html"))}
+            students = {Path(path).parent.parent.name for path in glob.glob(os.path.join(self.src_path, "*.html"))}
+            students -= set(filter(None, (self.coursedir.student_id_exclude or "").split(",")))
             outcome = passback(course, [self.coursedir.assignment_id], students, log=self.log.info)
         except Exception as exc:   # the release itself succeeded: say why nothing went to the LMS
             self.log.warning("LMS passback after releasing %s failed: %s", self.coursedir.assignment_id, exc)
             return
         for line in outcome.lines():
             self.log.info(line)
+
+    def _without_secret(self) -> set[str]:
+        """The students whose feedback folder of this assignment holds pages but no submission_secret.txt."""
+        return {Path(path).parent.parent.name for path in glob.glob(os.path.join(self.src_path, "*.html"))
+                if not os.path.isfile(os.path.join(os.path.dirname(path), "submission_secret.txt"))}
