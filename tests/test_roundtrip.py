@@ -68,8 +68,8 @@ def test_demo_exports_grades_and_feedback_without_hidden_tests(demo_run):
                     assert secret not in html, (student, assignment, secret)
     if "a1_numpy_basics" in selected(PROFILES):
         html = (course.root / "feedback/buggy/a1_numpy_basics/numpy_basics.html").read_text()
-        assert ("normalize_rows of a 1-column array: the result has shape (4, 4), but shape (4, 1) was "
-                "expected." in html)
+        assert ("normalize_rows of a 1-column array: the result has shape (4, 4), but it should have shape "
+                "(4, 1)." in html)
 
 
 @pytest.fixture(scope="module")
