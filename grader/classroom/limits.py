@@ -451,17 +451,7 @@ class CgroupTree:
         kill = self.group("memory", *parts, "cgroup.kill")
         if self.version == 2 and kill.exists():
             self._write(kill, 1)
-        deadline = time.monotonic() + timeout
-        while True:
-            left = self.processes(*parts)
-            if not left or time.monotonic() > deadline:
-                return left
-            for pid in left:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.05)
+        return _kill_until_none(lambda: self.processes(*parts), timeout)
 
     def remove_group(self, *parts: str) -> None:
         """End a group's processes and remove it, with the groups below it (deepest first)."""
@@ -482,19 +472,25 @@ class CgroupTree:
         return read_usage(self.hierarchies, self.version, *parts)
 
 
-def _empty_and_remove(folder: Path, timeout: float = 10) -> None:
-    """SIGKILL what runs in one group folder until it is empty, then remove the folder."""
+def _kill_until_none(listed, timeout: float) -> set[int]:
+    """SIGKILL every process ``listed()`` names, again and again (a fork bomb keeps starting more), until it
+    names none or ``timeout`` seconds have passed; return the pids it still named at the end."""
     deadline = time.monotonic() + timeout
     while True:
-        left = [int(p) for p in _read(folder / "cgroup.procs").split()]
+        left = listed()
         if not left or time.monotonic() > deadline:
-            break
+            return left
         for pid in left:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         time.sleep(0.05)
+
+
+def _empty_and_remove(folder: Path, timeout: float = 10) -> None:
+    """SIGKILL what runs in one group folder until it is empty, then remove the folder."""
+    _kill_until_none(lambda: {int(p) for p in _read(folder / "cgroup.procs").split()}, timeout)
     try:
         folder.rmdir()
     except OSError as error:

@@ -26,13 +26,14 @@ class PassbackReleaseFeedback(ExchangeReleaseFeedback):
     line naming the student, and the others are released (and their scores posted)."""
 
     def copy_files(self):
-        unreleasable = self._without_secret()
+        folders = self._feedback_folders()
+        unreleasable = {student for student, has_secret in folders.items() if not has_secret}
         for student in sorted(unreleasable):
             self.log.warning("feedback of %s on %s not released: the submission did not come through the exchange "
                              "(no submission_secret.txt in its feedback folder), so there is nowhere to release it",
                              student, self.coursedir.assignment_id)
+        excluded = set(filter(None, (self.coursedir.student_id_exclude or "").split(","))) | unreleasable
         if unreleasable:
-            excluded = set(filter(None, (self.coursedir.student_id_exclude or "").split(","))) | unreleasable
             self.coursedir.student_id_exclude = ",".join(sorted(excluded))
         super().copy_files()
         root = Path(self.coursedir.root)
@@ -46,16 +47,16 @@ class PassbackReleaseFeedback(ExchangeReleaseFeedback):
         try:
             if load_registration(registration_path(course)) is None:
                 return
-            students = {Path(path).parent.parent.name for path in glob.glob(os.path.join(self.src_path, "*.html"))}
-            students -= set(filter(None, (self.coursedir.student_id_exclude or "").split(",")))
-            outcome = passback(course, [self.coursedir.assignment_id], students, log=self.log.info)
+            outcome = passback(course, [self.coursedir.assignment_id], set(folders) - excluded, log=self.log.info)
         except Exception as exc:   # the release itself succeeded: say why nothing went to the LMS
             self.log.warning("LMS passback after releasing %s failed: %s", self.coursedir.assignment_id, exc)
             return
         for line in outcome.lines():
             self.log.info(line)
 
-    def _without_secret(self) -> set[str]:
-        """The students whose feedback folder of this assignment holds pages but no submission_secret.txt."""
-        return {Path(path).parent.parent.name for path in glob.glob(os.path.join(self.src_path, "*.html"))
-                if not os.path.isfile(os.path.join(os.path.dirname(path), "submission_secret.txt"))}
+    def _feedback_folders(self) -> dict[str, bool]:
+        """The students with feedback pages of this assignment, each with whether its feedback folder holds
+        submission_secret.txt (without it, the page cannot be released)."""
+        return {Path(path).parent.parent.name:
+                os.path.isfile(os.path.join(os.path.dirname(path), "submission_secret.txt"))
+                for path in glob.glob(os.path.join(self.src_path, "*.html"))}

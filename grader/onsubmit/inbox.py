@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from ..course import Course
-from ..intake.exchange import folder_problem, name_problem, take_folder
+from ..intake.exchange import folder_problem, latest_change, name_problem, take_folder
 from ..limits import GraderLimits
 from ..safefiles import Refused
 from .ledger import Ledger
@@ -53,18 +53,6 @@ def _owner(info: os.stat_result) -> str | None:
         return pwd.getpwuid(info.st_uid).pw_name
     except KeyError:
         return None
-
-
-def _latest_change(path: Path) -> float:
-    """The latest ctime of a folder and of the entries directly in it (none followed)."""
-    latest = path.lstat().st_ctime
-    with os.scandir(path) as entries:
-        for entry in entries:
-            try:
-                latest = max(latest, entry.stat(follow_symlinks=False).st_ctime)
-            except FileNotFoundError:
-                continue
-    return latest
 
 
 class Inbox:
@@ -112,7 +100,7 @@ class Inbox:
         try:
             mode = stat.S_IMODE(path.lstat().st_mode)
             finished = (path / "submission_secret.txt").is_file() and mode == 0o777
-            return finished or now - _latest_change(path) >= self.quiet
+            return finished or now - latest_change(path) >= self.quiet
         except OSError:
             return False
 
@@ -136,7 +124,7 @@ class Inbox:
             return self.ledger.add(name, student, assignment, claimed, now, "refused", reason=problem)
         if not self._ready(path, now):
             return None
-        received = min(now, _latest_change(path))
+        received = min(now, latest_change(path))
         folder = self.submission_folder(name)
         shutil.rmtree(folder, ignore_errors=True)
         try:
